@@ -1,0 +1,286 @@
+// Package triagem holds the domain language of the legal-case triage service:
+// cases, messages, assessments, results, events, and the interfaces that the
+// subpackages implement (Store, Bus, Interviewer, Analyzer). It imports none of
+// its subpackages; dependencies live at the edges (see README, "Layout").
+package triagem
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Status is where a case is in its life.
+type Status string
+
+// Statuses. A case moves interviewing → analyzing → completed, or to failed.
+const (
+	StatusInterviewing Status = "interviewing"
+	StatusAnalyzing    Status = "analyzing"
+	StatusCompleted    Status = "completed"
+	StatusFailed       Status = "failed"
+)
+
+// Statuses lists every status, in life order.
+var Statuses = []Status{StatusInterviewing, StatusAnalyzing, StatusCompleted, StatusFailed}
+
+// Complexity is the interviewer's estimate of how hard a case is.
+type Complexity string
+
+// Complexity levels.
+const (
+	ComplexityLow    Complexity = "low"
+	ComplexityMedium Complexity = "medium"
+	ComplexityHigh   Complexity = "high"
+)
+
+// Strategy is how the background analysis runs.
+type Strategy string
+
+// Strategies: simple uses the interviewer's own extraction; failover tries
+// analyzers in order until one succeeds; ensemble runs several in parallel and
+// combines them by vote (and a judge where they disagree).
+const (
+	StrategySimple   Strategy = "simple"
+	StrategyFailover Strategy = "failover"
+	StrategyEnsemble Strategy = "ensemble"
+)
+
+// StrategyFor is the strategy a complexity level calls for.
+func StrategyFor(c Complexity) Strategy {
+	switch c {
+	case ComplexityLow:
+		return StrategySimple
+	case ComplexityHigh:
+		return StrategyEnsemble
+	default:
+		return StrategyFailover
+	}
+}
+
+// FlowType names the analysis flow a strategy runs, as reported to clients.
+type FlowType string
+
+// Flow types, one per strategy.
+const (
+	FlowDirectSimple     FlowType = "direct_simple"
+	FlowStandardAnalysis FlowType = "standard_analysis"
+	FlowEnsembleAnalysis FlowType = "ensemble_analysis"
+)
+
+// FlowType is the flow this strategy runs.
+func (s Strategy) FlowType() FlowType {
+	switch s {
+	case StrategySimple:
+		return FlowDirectSimple
+	case StrategyEnsemble:
+		return FlowEnsembleAnalysis
+	default:
+		return FlowStandardAnalysis
+	}
+}
+
+// Role is what a caller may do.
+type Role string
+
+// Roles: a client reaches only its own cases; a service may also publish
+// custom events; an admin reaches everything.
+const (
+	RoleClient  Role = "client"
+	RoleAdmin   Role = "admin"
+	RoleService Role = "service"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	return r == RoleClient || r == RoleAdmin || r == RoleService
+}
+
+// Case is one person's legal problem going through triage.
+type Case struct {
+	ID         string     `json:"case_id"`
+	OwnerID    string     `json:"owner_id"`
+	Status     Status     `json:"status"`
+	Complexity Complexity `json:"complexity"`
+	Confidence float64    `json:"confidence"`
+	Strategy   Strategy   `json:"strategy"`
+	// Area is the current estimate of the legal area (for example "consumidor").
+	Area string `json:"area"`
+	// Questions counts the questions the interviewer has asked, greeting excluded.
+	Questions int `json:"questions"`
+	// Error is why the case failed, when it did.
+	Error string `json:"error,omitempty"`
+	// ForcedReason is the reason given to force-complete, when one was.
+	ForcedReason string    `json:"forced_reason,omitempty"`
+	CreatedAt    time.Time `json:"started_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	// Version grows by one on every write; writes carry the version they read
+	// so that two concurrent turns cannot both win (optimistic locking).
+	Version int64 `json:"-"`
+}
+
+// MessageRole says who wrote a message.
+type MessageRole string
+
+// Message authors.
+const (
+	AuthorClient      MessageRole = "client"
+	AuthorInterviewer MessageRole = "interviewer"
+)
+
+// Message is one line of the conversation.
+type Message struct {
+	CaseID string      `json:"case_id"`
+	Index  int         `json:"index"` // 0, 1, 2 … within the case
+	Role   MessageRole `json:"role"`
+	Text   string      `json:"text"`
+	At     time.Time   `json:"at"`
+}
+
+// Assessment is the interviewer's reading of the case after a turn.
+type Assessment struct {
+	Complexity Complexity `json:"complexity"`
+	Confidence float64    `json:"confidence"` // 0..1
+	Strategy   Strategy   `json:"strategy"`
+	Area       string     `json:"area"`
+	Subarea    string     `json:"subarea"`
+	// Complete is true when the interviewer has what it needs.
+	Complete bool `json:"complete"`
+	// Missing lists the topics still unknown, most important first.
+	Missing []string `json:"missing,omitempty"`
+}
+
+// Turn is the interviewer's answer to the conversation so far.
+type Turn struct {
+	Reply      string     `json:"reply"`
+	Assessment Assessment `json:"assessment"`
+}
+
+// Interviewer conducts the conversation. Implementations must be safe for
+// concurrent use and must not keep per-case state: everything they need is in
+// the messages.
+type Interviewer interface {
+	// Greeting is the first message of every case.
+	Greeting(ctx context.Context) (string, error)
+	// Next reads the conversation (greeting and every turn, the client's last
+	// message included) and returns the reply and the assessment.
+	Next(ctx context.Context, messages []Message) (Turn, error)
+}
+
+// AnalysisInput is what an analyzer reads.
+type AnalysisInput struct {
+	CaseID     string     `json:"case_id"`
+	Messages   []Message  `json:"messages"`
+	Assessment Assessment `json:"assessment"`
+}
+
+// Analyzer turns a conversation into structured triage data.
+type Analyzer interface {
+	// Name identifies the analyzer in results and task logs.
+	Name() string
+	Analyze(ctx context.Context, in AnalysisInput) (TriageData, error)
+}
+
+// TriageData is the structured reading of a case.
+type TriageData struct {
+	Area              string   `json:"area"`
+	Subarea           string   `json:"subarea"`
+	UrgencyH          int      `json:"urgency_h"`
+	Summary           string   `json:"summary"`
+	Keywords          []string `json:"keywords"`
+	Sentiment         string   `json:"sentiment"`
+	CaseType          string   `json:"case_type"`
+	ComplexityFactors []string `json:"complexity_factors"`
+	Entities          Entities `json:"entities"`
+}
+
+// Entities are the things named in the conversation.
+type Entities struct {
+	Parties   []string `json:"parties"`
+	Dates     []string `json:"dates"`
+	Amounts   []string `json:"amounts"`
+	Locations []string `json:"locations"`
+}
+
+// Result is the outcome of a completed triage.
+type Result struct {
+	CaseID              string          `json:"case_id"`
+	StrategyUsed        Strategy        `json:"strategy_used"`
+	ComplexityLevel     Complexity      `json:"complexity_level"`
+	ConfidenceScore     float64         `json:"confidence_score"`
+	FlowType            FlowType        `json:"flow_type"`
+	TriageData          TriageData      `json:"triage_data"`
+	ConversationSummary string          `json:"conversation_summary"`
+	ProcessingTimeMS    int64           `json:"processing_time_ms"`
+	AnalysisDetails     AnalysisDetails `json:"analysis_details"`
+	CreatedAt           time.Time       `json:"created_at"`
+}
+
+// AnalysisDetails explains how a result was reached.
+type AnalysisDetails struct {
+	Analyzers []AnalyzerRun `json:"analyzers"`
+	// Agreement is the share of analyzers that agreed with the chosen area
+	// (1 for a single analyzer).
+	Agreement float64 `json:"agreement"`
+	// Judge names the analyzer that settled a disagreement, when one did.
+	Judge string `json:"judge,omitempty"`
+	// Forced is true when the interview was cut short by force-complete.
+	Forced       bool   `json:"forced"`
+	ForcedReason string `json:"forced_reason,omitempty"`
+}
+
+// AnalyzerRun records one analyzer's part in a result.
+type AnalyzerRun struct {
+	Name       string `json:"name"`
+	OK         bool   `json:"ok"`
+	Error      string `json:"error,omitempty"`
+	DurationMS int64  `json:"duration_ms"`
+	Area       string `json:"area,omitempty"`
+}
+
+// TxHook runs inside the transaction that writes a case, so that work queued
+// there (a background job) commits or rolls back with the case.
+type TxHook func(ctx context.Context, tx *sql.Tx) error
+
+// CaseWrite is one atomic change to a case: the new case row, messages to
+// append and an optional result, all committed together.
+type CaseWrite struct {
+	Case *Case
+	// Messages are appended after the stored ones; their Index is assigned.
+	Messages []Message
+	// Result, when set, is stored (replacing any earlier one).
+	Result *Result
+	// Hook, when set, runs in the same transaction after the writes.
+	Hook TxHook
+}
+
+// Store persists cases, their messages and results.
+//
+// Every method returns an *Error with ENOTFOUND when the case does not exist
+// and ECONFLICT when CaseWrite finds that the case changed since it was read.
+type Store interface {
+	// CaseCreate inserts a new case (Version 1) with its first messages.
+	CaseCreate(ctx context.Context, w CaseWrite) error
+	// CaseGet returns one case.
+	CaseGet(ctx context.Context, id string) (*Case, error)
+	// CaseUpdate writes w.Case if the stored version equals w.Case.Version,
+	// then bumps w.Case.Version and UpdatedAt, appends w.Messages, stores
+	// w.Result and runs w.Hook, all in one transaction.
+	CaseUpdate(ctx context.Context, w CaseWrite) error
+	// CaseDelete erases a case with its messages and result.
+	CaseDelete(ctx context.Context, id string) error
+	// CaseCountByStatus counts cases per status (every status present, zero
+	// included).
+	CaseCountByStatus(ctx context.Context) (map[Status]int, error)
+	// CaseListUpdatedBefore returns up to limit ids of cases last written
+	// before t, oldest first (retention clean-up).
+	CaseListUpdatedBefore(ctx context.Context, t time.Time, limit int) ([]string, error)
+	// MessageList returns a case's messages in order.
+	MessageList(ctx context.Context, caseID string) ([]Message, error)
+	// ResultGet returns a case's result; ENOTFOUND when there is none.
+	ResultGet(ctx context.Context, caseID string) (*Result, error)
+	// Ping checks the database is reachable.
+	Ping(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+}
