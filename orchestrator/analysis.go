@@ -1,0 +1,273 @@
+package orchestrator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/triagem/triagem"
+)
+
+// Analyze runs the strategy the interview chose, stores the result, marks
+// the case completed and publishes triage_completed. It is idempotent: a case
+// already completed returns its stored result, so a retried or rescued job
+// never analyses twice.
+func (o *Orchestrator) Analyze(ctx context.Context, caseID string) (*triagem.Result, error) {
+	c, err := o.cfg.Store.CaseGet(ctx, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("orchestrator: analyze: %w", err)
+	}
+	switch c.Status {
+	case triagem.StatusCompleted:
+		return o.cfg.Store.ResultGet(ctx, caseID)
+	case triagem.StatusAnalyzing:
+	default:
+		return nil, fmt.Errorf("orchestrator: analyze: case %s is %s", caseID, c.Status)
+	}
+	messages, err := o.cfg.Store.MessageList(ctx, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("orchestrator: analyze: %w", err)
+	}
+	began := time.Now()
+	in := triagem.AnalysisInput{CaseID: caseID, Messages: messages, Assessment: assessmentOf(c)}
+	data, details, err := o.runStrategy(ctx, c.Strategy, in)
+	if err != nil {
+		return nil, fmt.Errorf("orchestrator: analyze case %s: %w", caseID, err)
+	}
+	details.Forced = c.ForcedReason != ""
+	details.ForcedReason = c.ForcedReason
+	result := &triagem.Result{
+		CaseID:              caseID,
+		StrategyUsed:        c.Strategy,
+		ComplexityLevel:     c.Complexity,
+		ConfidenceScore:     c.Confidence,
+		FlowType:            c.Strategy.FlowType(),
+		TriageData:          data,
+		ConversationSummary: conversationSummary(messages),
+		ProcessingTimeMS:    time.Since(began).Milliseconds(),
+		AnalysisDetails:     details,
+		CreatedAt:           o.now(),
+	}
+	c.Status = triagem.StatusCompleted
+	c.Area = data.Area
+	if err := o.cfg.Store.CaseUpdate(ctx, triagem.CaseWrite{Case: c, Result: result}); err != nil {
+		if triagem.IsCode(err, triagem.ECONFLICT) {
+			// Another worker finished first (a rescued job racing the
+			// original): its stored result stands.
+			return o.cfg.Store.ResultGet(ctx, caseID)
+		}
+		return nil, fmt.Errorf("orchestrator: store result: %w", err)
+	}
+	o.log.InfoContext(ctx, "case analysed", "case_id", caseID, "strategy", c.Strategy,
+		"area", data.Area, "ms", result.ProcessingTimeMS)
+	o.publish(ctx, caseID, triagem.EventTriageCompleted, map[string]any{
+		"status": c.Status,
+		"result": result,
+	})
+	return result, nil
+}
+
+// Fail marks an analysing case failed with reason and publishes
+// triage_failed. A case already completed or failed is left as it is.
+func (o *Orchestrator) Fail(ctx context.Context, caseID, reason string) error {
+	c, err := o.cfg.Store.CaseGet(ctx, caseID)
+	if err != nil {
+		if triagem.IsCode(err, triagem.ENOTFOUND) {
+			return nil
+		}
+		return fmt.Errorf("orchestrator: fail: %w", err)
+	}
+	if c.Status == triagem.StatusCompleted || c.Status == triagem.StatusFailed {
+		return nil
+	}
+	c.Status = triagem.StatusFailed
+	c.Error = reason
+	if err := o.cfg.Store.CaseUpdate(ctx, triagem.CaseWrite{Case: c}); err != nil {
+		return fmt.Errorf("orchestrator: fail case %s: %w", caseID, err)
+	}
+	o.log.WarnContext(ctx, "case failed", "case_id", caseID, "reason", reason)
+	o.publish(ctx, caseID, triagem.EventTriageFailed, map[string]any{
+		"status": c.Status,
+		"error":  reason,
+	})
+	return nil
+}
+
+func assessmentOf(c *triagem.Case) triagem.Assessment {
+	return triagem.Assessment{
+		Complexity: c.Complexity,
+		Confidence: c.Confidence,
+		Strategy:   c.Strategy,
+		Area:       c.Area,
+		Complete:   true,
+	}
+}
+
+func (o *Orchestrator) runStrategy(ctx context.Context, s triagem.Strategy, in triagem.AnalysisInput) (triagem.TriageData, triagem.AnalysisDetails, error) {
+	switch s {
+	case triagem.StrategySimple:
+		return runFailover(ctx, []triagem.Analyzer{o.cfg.Simple}, in)
+	case triagem.StrategyEnsemble:
+		return runEnsemble(ctx, o.cfg.Analyzers, o.cfg.Judge, in)
+	default:
+		return runFailover(ctx, o.cfg.Analyzers, in)
+	}
+}
+
+// runFailover tries analyzers in order until one succeeds.
+func runFailover(ctx context.Context, chain []triagem.Analyzer, in triagem.AnalysisInput) (triagem.TriageData, triagem.AnalysisDetails, error) {
+	var details triagem.AnalysisDetails
+	var errs []error
+	for _, a := range chain {
+		run, data, err := runOne(ctx, a, in)
+		details.Analyzers = append(details.Analyzers, run)
+		if err == nil {
+			details.Agreement = 1
+			return data, details, nil
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", a.Name(), err))
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return triagem.TriageData{}, details, fmt.Errorf("every analyzer failed: %w", errors.Join(errs...))
+}
+
+// runEnsemble runs every analyzer at once and combines the answers: the area
+// most of them chose wins; on a tie the judge (or, without one, the first
+// analyzer in order) decides. Lists are merged from the analyzers that agree.
+func runEnsemble(ctx context.Context, analyzers []triagem.Analyzer, judge triagem.Analyzer, in triagem.AnalysisInput) (triagem.TriageData, triagem.AnalysisDetails, error) {
+	runs := make([]triagem.AnalyzerRun, len(analyzers))
+	datas := make([]triagem.TriageData, len(analyzers))
+	errs := make([]error, len(analyzers))
+	var wg sync.WaitGroup
+	for i, a := range analyzers {
+		wg.Go(func() { runs[i], datas[i], errs[i] = runOne(ctx, a, in) })
+	}
+	wg.Wait()
+	var ok []triagem.TriageData
+	for i := range analyzers {
+		if errs[i] == nil {
+			ok = append(ok, datas[i])
+		}
+	}
+	details := triagem.AnalysisDetails{Analyzers: runs}
+	if len(ok) == 0 {
+		return triagem.TriageData{}, details, fmt.Errorf("every analyzer failed: %w", errors.Join(errs...))
+	}
+	area, votes, tied := voteArea(ok)
+	if tied && judge != nil {
+		run, verdict, err := runOne(ctx, judge, in)
+		details.Analyzers = append(details.Analyzers, run)
+		if err == nil {
+			area, details.Judge = verdict.Area, judge.Name()
+			votes = countArea(ok, area)
+		}
+	}
+	details.Agreement = float64(votes) / float64(len(ok))
+	return mergeAgreeing(ok, area), details, nil
+}
+
+func runOne(ctx context.Context, a triagem.Analyzer, in triagem.AnalysisInput) (triagem.AnalyzerRun, triagem.TriageData, error) {
+	began := time.Now()
+	data, err := a.Analyze(ctx, in)
+	run := triagem.AnalyzerRun{Name: a.Name(), OK: err == nil, DurationMS: time.Since(began).Milliseconds(), Area: data.Area}
+	if err != nil {
+		run.Error = err.Error()
+		run.Area = ""
+	}
+	return run, data, err
+}
+
+// voteArea returns the most chosen area (earliest analyzer first on ties),
+// its votes and whether another area had as many.
+func voteArea(datas []triagem.TriageData) (area string, votes int, tied bool) {
+	for _, d := range datas {
+		n := countArea(datas, d.Area)
+		switch {
+		case n > votes:
+			area, votes, tied = d.Area, n, false
+		case n == votes && d.Area != area:
+			tied = true
+		}
+	}
+	return area, votes, tied
+}
+
+func countArea(datas []triagem.TriageData, area string) int {
+	n := 0
+	for _, d := range datas {
+		if d.Area == area {
+			n++
+		}
+	}
+	return n
+}
+
+// mergeAgreeing takes the first analyzer that chose area as the base and adds
+// the keywords, factors and entities the others that agree found.
+func mergeAgreeing(datas []triagem.TriageData, area string) triagem.TriageData {
+	var out triagem.TriageData
+	found := false
+	for _, d := range datas {
+		if d.Area != area {
+			continue
+		}
+		if !found {
+			out, found = cloneData(d), true
+			continue
+		}
+		out.UrgencyH = min(out.UrgencyH, d.UrgencyH)
+		out.Keywords = union(out.Keywords, d.Keywords)
+		out.ComplexityFactors = union(out.ComplexityFactors, d.ComplexityFactors)
+		out.Entities.Parties = union(out.Entities.Parties, d.Entities.Parties)
+		out.Entities.Dates = union(out.Entities.Dates, d.Entities.Dates)
+		out.Entities.Amounts = union(out.Entities.Amounts, d.Entities.Amounts)
+		out.Entities.Locations = union(out.Entities.Locations, d.Entities.Locations)
+	}
+	if !found {
+		out = cloneData(datas[0])
+		out.Area = area
+	}
+	return out
+}
+
+func cloneData(d triagem.TriageData) triagem.TriageData {
+	d.Keywords = union(nil, d.Keywords)
+	d.ComplexityFactors = union(nil, d.ComplexityFactors)
+	d.Entities.Parties = union(nil, d.Entities.Parties)
+	d.Entities.Dates = union(nil, d.Entities.Dates)
+	d.Entities.Amounts = union(nil, d.Entities.Amounts)
+	d.Entities.Locations = union(nil, d.Entities.Locations)
+	return d
+}
+
+// union appends the items of b missing from a; the result is never nil, so
+// it serialises as [] rather than null.
+func union(a, b []string) []string {
+	out := append(make([]string, 0, len(a)+len(b)), a...)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// conversationSummary says how the conversation went without repeating it:
+// the client's own words are in the triage summary.
+func conversationSummary(messages []triagem.Message) string {
+	client := 0
+	for _, m := range messages {
+		if m.Role == triagem.AuthorClient {
+			client++
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Entrevista com %d mensagens do cliente e %d do entrevistador.", client, len(messages)-client)
+	return b.String()
+}
