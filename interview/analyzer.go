@@ -1,0 +1,189 @@
+package interview
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/triagem/triagem"
+)
+
+// Analyzer names, as reported in results.
+const (
+	RulesAnalyzerName   = "builtin-rules"
+	LexiconAnalyzerName = "builtin-lexicon"
+)
+
+// RulesAnalyzer analyses a conversation with Extract: case types identified
+// by strong phrases and word pairs.
+type RulesAnalyzer struct{}
+
+var _ triagem.Analyzer = (*RulesAnalyzer)(nil)
+
+// NewRulesAnalyzer returns the rules analyzer, named "builtin-rules".
+func NewRulesAnalyzer() *RulesAnalyzer { return &RulesAnalyzer{} }
+
+// Name is "builtin-rules".
+func (*RulesAnalyzer) Name() string { return RulesAnalyzerName }
+
+// Analyze returns Extract of the conversation.
+func (*RulesAnalyzer) Analyze(ctx context.Context, in triagem.AnalysisInput) (triagem.TriageData, error) {
+	if err := ctx.Err(); err != nil {
+		return triagem.TriageData{}, err
+	}
+	return Extract(in.Messages, in.Assessment), nil
+}
+
+// LexiconAnalyzer analyses a conversation as a bag of words: every
+// occurrence of a weighted term adds its weight to an area, a subarea and a
+// case type, and the heaviest of each wins. Unlike the rules it needs no
+// word pairs, so on mixed texts the two can disagree — which is what an
+// ensemble vote is for. Dates, amounts, parties, places, sentiment and the
+// summary come from the shared extraction.
+type LexiconAnalyzer struct{}
+
+var _ triagem.Analyzer = (*LexiconAnalyzer)(nil)
+
+// NewLexiconAnalyzer returns the lexicon analyzer, named "builtin-lexicon".
+func NewLexiconAnalyzer() *LexiconAnalyzer { return &LexiconAnalyzer{} }
+
+// Name is "builtin-lexicon".
+func (*LexiconAnalyzer) Name() string { return LexiconAnalyzerName }
+
+// Analyze scores the client's words against the weighted lexicon.
+func (*LexiconAnalyzer) Analyze(ctx context.Context, in triagem.AnalysisInput) (triagem.TriageData, error) {
+	if err := ctx.Err(); err != nil {
+		return triagem.TriageData{}, err
+	}
+	r := read(clientTexts(in.Messages))
+	if err := ctx.Err(); err != nil {
+		return triagem.TriageData{}, err
+	}
+	s := scoreWeighted(r)
+	area, subarea, caseType := s.best()
+	if area == "" {
+		area = cmp.Or(in.Assessment.Area, areaUnknown)
+		subarea = cmp.Or(in.Assessment.Subarea, subareaUnknown)
+	}
+	d := r.triageData(area, subarea, caseType, s.keywords())
+	d.UrgencyH = s.urgency(r, area)
+	return d, nil
+}
+
+// maxCountedOccurrences caps how often one term counts, so that a client
+// repeating a word does not outweigh everything else.
+const maxCountedOccurrences = 3
+
+// weightedScore is the lexicon analyzer's tally for one text.
+type weightedScore struct {
+	area, subarea, caseType map[string]float64
+	// termWeight is each matched term's contribution, for the keywords.
+	termWeight map[int]float64
+	order      []int // matched terms in order of first occurrence
+	urgent     int   // distinct urgency terms
+}
+
+func scoreWeighted(r *reading) *weightedScore {
+	s := &weightedScore{area: map[string]float64{}, subarea: map[string]float64{}, caseType: map[string]float64{}, termWeight: map[int]float64{}}
+	counts := map[int]int{}
+	for _, h := range weighted.vocab.find(r.text.tokens) {
+		if counts[h.id] == maxCountedOccurrences {
+			continue
+		}
+		if counts[h.id] == 0 {
+			s.order = append(s.order, h.id)
+		}
+		counts[h.id]++
+		for _, g := range weighted.groups[h.id] {
+			s.add(g)
+			s.termWeight[h.id] += g.weight
+		}
+	}
+	urgent := map[int]bool{}
+	for _, h := range r.hits {
+		if lex.vocab.entries[h.id].urgencyH > 0 {
+			urgent[h.id] = true
+		}
+	}
+	s.urgent = len(urgent)
+	return s
+}
+
+func (s *weightedScore) add(g weightedGroup) {
+	s.area[g.area] += g.weight
+	if g.subarea != "" {
+		s.subarea[g.area+"/"+g.subarea] += g.weight
+	}
+	if g.caseType != "" {
+		s.caseType[g.area+"/"+g.subarea+"/"+g.caseType] += g.weight
+	}
+}
+
+// best returns the heaviest area, its heaviest subarea and that subarea's
+// heaviest case type; ties go to the earlier group of the table.
+func (s *weightedScore) best() (area, subarea, caseType string) {
+	area = heaviest(s.area, func(g weightedGroup) (string, bool) { return g.area, true })
+	if area == "" {
+		return "", "", caseTypeUnknown
+	}
+	sub := heaviest(s.subarea, func(g weightedGroup) (string, bool) {
+		return g.area + "/" + g.subarea, g.area == area && g.subarea != ""
+	})
+	if sub == "" {
+		return area, subareaUnknown, caseTypeUnknown
+	}
+	ct := heaviest(s.caseType, func(g weightedGroup) (string, bool) {
+		return g.area + "/" + g.subarea + "/" + g.caseType, g.area+"/"+g.subarea == sub && g.caseType != ""
+	})
+	if ct == "" {
+		return area, strings.TrimPrefix(sub, area+"/"), caseTypeUnknown
+	}
+	return area, strings.TrimPrefix(sub, area+"/"), strings.TrimPrefix(ct, sub+"/")
+}
+
+// heaviest returns the key with the highest score among the table's groups
+// that key accepts; the earlier group wins a tie.
+func heaviest(score map[string]float64, key func(weightedGroup) (string, bool)) string {
+	best := ""
+	for _, g := range weightedTable {
+		k, ok := key(g)
+		if ok && score[k] > 0 && (best == "" || score[k] > score[best]) {
+			best = k
+		}
+	}
+	return best
+}
+
+// maxLexiconKeywords bounds the keywords: the heaviest terms say enough.
+const maxLexiconKeywords = 10
+
+// keywords are the matched terms, heaviest first.
+func (s *weightedScore) keywords() []string {
+	ids := slices.Clone(s.order)
+	slices.SortStableFunc(ids, func(a, b int) int { return cmp.Compare(s.termWeight[b], s.termWeight[a]) })
+	out := []string{}
+	for _, id := range ids[:min(len(ids), maxLexiconKeywords)] {
+		out = append(out, weighted.vocab.entries[id].display)
+	}
+	return out
+}
+
+// urgency is the area's usual hours halved for every distinct urgent term
+// ("liminar", "audiência", "urgente" …), never below minUrgencyH, and never
+// later than an explicit deadline.
+func (s *weightedScore) urgency(r *reading, area string) int {
+	hours := urgencyDefaultH
+	if h, ok := areaUrgencyH[area]; ok {
+		hours = h
+	}
+	for range s.urgent {
+		hours = max(minUrgencyH, hours/2)
+	}
+	for _, d := range r.deadlinesH {
+		hours = min(hours, max(1, d))
+	}
+	return hours
+}
+
+const minUrgencyH = 6

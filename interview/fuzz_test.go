@@ -1,0 +1,126 @@
+package interview
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/triagem/triagem"
+)
+
+var fuzzSeeds = []string{
+	"",
+	"Voo cancelado pela companhia",
+	"Meu voo da Azul atrasou 10 horas no dia 12/03/2024 em São Paulo|Gastei R$ 850,00|Não sei",
+	"FALÊNCIA|liminar amanhã em Recife-PE|R$ 2.500.000,00",
+	"há 3 meses|em 5 dias|2 mil reais|Banco do Brasil",
+	"\xff\xfe inválido \x00 NUL|e\u0301|R$\xff100",
+	"Mato Grosso do|Sul de|DF|Rio de",
+	"r$ 9999999999999999999999999999999,99 bilhoes de reais",
+}
+
+// fuzzConversation turns "a|b|c" into a greeting and client messages a, b, c
+// with the interviewer's real replies in between.
+func fuzzConversation(t *testing.T, iv *Interviewer, input string) ([]triagem.Message, triagem.Turn) {
+	msgs := []triagem.Message{{Role: triagem.AuthorInterviewer, Text: greeting}}
+	var turn triagem.Turn
+	for _, text := range strings.SplitN(input, "|", 12) {
+		msgs = append(msgs, triagem.Message{Role: triagem.AuthorClient, Text: text})
+		var err error
+		turn, err = iv.Next(context.Background(), msgs)
+		require.NoError(t, err)
+		checkTurn(t, turn)
+		msgs = append(msgs, triagem.Message{Role: triagem.AuthorInterviewer, Text: turn.Reply})
+	}
+	return msgs, turn
+}
+
+func checkTurn(t *testing.T, turn triagem.Turn) {
+	a := turn.Assessment
+	require.NotEmpty(t, turn.Reply)
+	require.True(t, utf8.ValidString(turn.Reply))
+	require.GreaterOrEqual(t, a.Confidence, 0.0)
+	require.LessOrEqual(t, a.Confidence, 1.0)
+	require.Contains(t, []triagem.Complexity{triagem.ComplexityLow, triagem.ComplexityMedium, triagem.ComplexityHigh}, a.Complexity)
+	require.Equal(t, triagem.StrategyFor(a.Complexity), a.Strategy)
+	for _, m := range a.Missing {
+		require.Contains(t, topicNames[:], m)
+	}
+}
+
+func checkTriageData(t *testing.T, d triagem.TriageData) {
+	lists := [][]string{d.Keywords, d.ComplexityFactors, d.Entities.Parties, d.Entities.Dates, d.Entities.Amounts, d.Entities.Locations}
+	for _, list := range lists {
+		require.NotNil(t, list)
+		for _, s := range list {
+			require.True(t, utf8.ValidString(s), "%q", s)
+			require.NotEmpty(t, s)
+		}
+	}
+	for _, s := range []string{d.Area, d.Subarea, d.Summary, d.Sentiment, d.CaseType} {
+		require.NotEmpty(t, s)
+		require.True(t, utf8.ValidString(s), "%q", s)
+	}
+	require.LessOrEqual(t, utf8.RuneCountInString(d.Summary), maxSummaryRunes+len("Cobrança de tributo: "))
+	require.Positive(t, d.UrgencyH)
+	require.Contains(t, []string{sentimentUrgent, sentimentNegative, sentimentPositive, sentimentNeutral}, d.Sentiment)
+	require.False(t, slices.Contains(d.Entities.Locations, "pe"))
+}
+
+func FuzzNext(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	iv := New(Config{})
+	f.Fuzz(func(t *testing.T, input string) {
+		fuzzConversation(t, iv, input)
+	})
+}
+
+func FuzzExtract(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	iv := New(Config{})
+	f.Fuzz(func(t *testing.T, input string) {
+		msgs, turn := fuzzConversation(t, iv, input)
+		checkTriageData(t, Extract(msgs, turn.Assessment))
+		d, err := NewLexiconAnalyzer().Analyze(context.Background(), triagem.AnalysisInput{Messages: msgs, Assessment: turn.Assessment})
+		require.NoError(t, err)
+		checkTriageData(t, d)
+	})
+}
+
+func BenchmarkNext(b *testing.B) {
+	lines := []string{
+		"Minha empresa entrou em recuperação judicial e há várias partes envolvidas: bancos, fornecedores e sócios.",
+		"O pedido foi feito em 10/01/2024 em Belo Horizonte e precisamos de uma liminar urgente.",
+		"Temos o contrato social, balanços e os contratos com os credores.",
+		"As dívidas somam R$ 2.500.000,00.",
+		"Já tentamos negociar com os credores sem sucesso.",
+		"Queremos aprovar o plano de recuperação.",
+		"Não sei.",
+		"A sede fica em Belo Horizonte, MG.",
+		"Não tenho mais detalhes.",
+		"Foi isso.",
+	}
+	iv := New(Config{MaxQuestionsHigh: 100})
+	msgs := []triagem.Message{{Role: triagem.AuthorInterviewer, Text: greeting}}
+	for _, line := range lines {
+		msgs = append(msgs, triagem.Message{Role: triagem.AuthorClient, Text: line})
+		turn, err := iv.Next(context.Background(), msgs)
+		require.NoError(b, err)
+		msgs = append(msgs, triagem.Message{Role: triagem.AuthorInterviewer, Text: turn.Reply})
+	}
+	msgs = msgs[:len(msgs)-1] // end on the client's tenth message
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := iv.Next(context.Background(), msgs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,275 @@
+package interview
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"strings"
+
+	"github.com/triagem/triagem"
+)
+
+// Defaults of Config.
+const (
+	MaxQuestionsLowDefault    = 5
+	MaxQuestionsMediumDefault = 8
+	MaxQuestionsHighDefault   = 10
+	CompleteConfidenceDefault = 0.7
+)
+
+// Config tunes an Interviewer. The zero value uses the defaults.
+type Config struct {
+	// MaxQuestionsLow is the most questions asked in a low-complexity case
+	// before the interview ends. Defaults to 5.
+	MaxQuestionsLow int
+	// MaxQuestionsMedium is the same for a medium case. Defaults to 8.
+	MaxQuestionsMedium int
+	// MaxQuestionsHigh is the same for a high case. Defaults to 10.
+	MaxQuestionsHigh int
+	// CompleteConfidence is the confidence from which an interview whose
+	// topics are all covered ends before its question limit. Defaults to 0.7.
+	CompleteConfidence float64
+}
+
+// WithDefaults returns c with every zero or negative field set to its
+// default.
+func (c Config) WithDefaults() Config {
+	positive := func(n int) int { return max(n, 0) }
+	c.MaxQuestionsLow = cmp.Or(positive(c.MaxQuestionsLow), MaxQuestionsLowDefault)
+	c.MaxQuestionsMedium = cmp.Or(positive(c.MaxQuestionsMedium), MaxQuestionsMediumDefault)
+	c.MaxQuestionsHigh = cmp.Or(positive(c.MaxQuestionsHigh), MaxQuestionsHighDefault)
+	if c.CompleteConfidence <= 0 || math.IsNaN(c.CompleteConfidence) {
+		c.CompleteConfidence = CompleteConfidenceDefault
+	}
+	return c
+}
+
+// Interviewer is the built-in Portuguese interviewer. It keeps no state
+// between calls and is safe for concurrent use.
+type Interviewer struct {
+	cfg Config
+}
+
+var _ triagem.Interviewer = (*Interviewer)(nil)
+
+// New returns an Interviewer; see Config for the defaults.
+func New(cfg Config) *Interviewer {
+	return &Interviewer{cfg: cfg.WithDefaults()}
+}
+
+// Greeting is the first message of every case.
+func (iv *Interviewer) Greeting(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	return greeting, nil
+}
+
+const greeting = "Olá! Seja bem-vindo(a). Sou o assistente de triagem jurídica e vou ajudar a entender o seu caso, " +
+	"com uma pergunta de cada vez. Para começar, descreva com as suas palavras o problema que você está enfrentando."
+
+// Next reads the whole conversation and returns the next question, or a
+// closing message when the interview is complete, with the assessment.
+func (iv *Interviewer) Next(ctx context.Context, messages []triagem.Message) (triagem.Turn, error) {
+	if err := ctx.Err(); err != nil {
+		return triagem.Turn{}, err
+	}
+	conv := readConversation(messages)
+	r := read(conv.client)
+	covered := r.evidence() | conv.answered
+	required := requiredTopics(r.complexity)
+	a := triagem.Assessment{
+		Complexity: r.complexity,
+		Strategy:   triagem.StrategyFor(r.complexity),
+		Area:       r.area,
+		Subarea:    r.subarea,
+		Confidence: confidence(covered, required, r.clarity),
+		Missing:    missing(covered, required),
+	}
+	next, done := iv.nextQuestion(conv, a)
+	if done {
+		a.Complete = true
+		return triagem.Turn{Reply: closing(r), Assessment: a}, nil
+	}
+	return triagem.Turn{Reply: acknowledge(conv, r) + next, Assessment: a}, nil
+}
+
+// nextQuestion picks the first required topic still missing and never asked;
+// it reports done when the question limit is reached, when everything is
+// covered with enough confidence, or when nothing is left to ask.
+func (iv *Interviewer) nextQuestion(conv conversation, a triagem.Assessment) (question string, done bool) {
+	if len(conv.client) > 0 && conv.questions >= iv.limit(a.Complexity) {
+		return "", true
+	}
+	for _, name := range a.Missing {
+		t := topicNamed(name)
+		if !conv.asked.has(t) {
+			return questions[t], false
+		}
+	}
+	if len(a.Missing) == 0 && a.Confidence >= iv.cfg.CompleteConfidence {
+		return "", true
+	}
+	if !conv.clarifyAsked {
+		return clarifyQuestion, false
+	}
+	return "", true
+}
+
+func (iv *Interviewer) limit(c triagem.Complexity) int {
+	switch c {
+	case triagem.ComplexityLow:
+		return iv.cfg.MaxQuestionsLow
+	case triagem.ComplexityHigh:
+		return iv.cfg.MaxQuestionsHigh
+	default:
+		return iv.cfg.MaxQuestionsMedium
+	}
+}
+
+// requiredTopics are the topics an interview of this complexity covers:
+// the core seven always, what the client wants (objetivo) from medium up,
+// and where it happened (local) for high cases.
+func requiredTopics(c triagem.Complexity) []topic {
+	switch c {
+	case triagem.ComplexityLow:
+		return coreTopics
+	case triagem.ComplexityHigh:
+		return append(append([]topic{}, coreTopics...), topicGoal, topicPlace)
+	default:
+		return append(append([]topic{}, coreTopics...), topicGoal)
+	}
+}
+
+func missing(covered topicSet, required []topic) []string {
+	out := []string{}
+	for _, t := range required {
+		if !covered.has(t) {
+			out = append(out, t.String())
+		}
+	}
+	return out
+}
+
+func topicNamed(name string) topic {
+	for t, n := range topicNames {
+		if n == name {
+			return topic(t)
+		}
+	}
+	return topicCount
+}
+
+// confidence is 0.1 + 0.5·coverage + 0.4·clarity, within [0, 1]: coverage
+// is the share of required topics covered, clarity how clearly the text
+// points to one area (see clarity). With every topic covered, one clear
+// area signal (clarity ≥ 0.5) reaches 0.8; an unknown area stays at 0.6.
+func confidence(covered topicSet, required []topic, clarity float64) float64 {
+	n := 0
+	for _, t := range required {
+		if covered.has(t) {
+			n++
+		}
+	}
+	coverage := float64(n) / float64(len(required))
+	c := 0.1 + 0.5*coverage + 0.4*clarity
+	return math.Round(math.Max(0, math.Min(1, c))*100) / 100
+}
+
+// conversation is what the messages say about the interview itself.
+type conversation struct {
+	client []string // the client's messages, in order
+	// questions counts the interviewer's messages after the client's
+	// first one (the greeting is not a question).
+	questions int
+	asked     topicSet // topics asked, answered or not
+	answered  topicSet // topics asked and followed by a client message
+	// clarifyAsked is true once the area clarification was asked.
+	clarifyAsked bool
+}
+
+func readConversation(messages []triagem.Message) conversation {
+	var conv conversation
+	var pending topicSet
+	for _, m := range messages {
+		switch m.Role {
+		case triagem.AuthorClient:
+			conv.client = append(conv.client, m.Text)
+			conv.answered |= pending
+			pending = 0
+		case triagem.AuthorInterviewer:
+			if len(conv.client) == 0 {
+				continue // the greeting
+			}
+			conv.questions++
+			pending = topicsAsked(m.Text)
+			conv.asked |= pending
+			conv.clarifyAsked = conv.clarifyAsked || strings.Contains(m.Text, clarifyQuestion)
+		}
+	}
+	return conv
+}
+
+// topicsAsked recognises the topics an interviewer message asked about: by
+// our own question texts, or else by cue words (a message written by another
+// interviewer).
+func topicsAsked(text string) topicSet {
+	var s topicSet
+	for t, q := range questions {
+		if strings.Contains(text, q) {
+			s |= setOf(topic(t))
+		}
+	}
+	if s != 0 || strings.Contains(text, clarifyQuestion) {
+		return s
+	}
+	for _, h := range lex.cues.find(newFoldedText(cleanText(text)).tokens) {
+		s |= setOf(lex.cueTopics[h.id]...)
+	}
+	return s
+}
+
+// acknowledge opens a reply with a short, varied acknowledgement of what
+// the client just said.
+func acknowledge(conv conversation, r *reading) string {
+	last := len(conv.client) - 1
+	switch {
+	case last < 0:
+		return ""
+	case conv.questions == 0 && r.best != nil:
+		return "Entendi. Pelo que você contou, parece um caso de " + r.best.label + ", na área de " + areaLabels[r.area] + ". "
+	case conv.questions == 0:
+		return "Obrigado por compartilhar. "
+	case !r.informative[last]:
+		return "Sem problemas. "
+	case r.lastMessageNegative():
+		return "Sinto muito que você esteja passando por isso. "
+	}
+	acks := []string{"Entendi. ", "Certo, obrigado. ", "Obrigado pela informação. ", "Anotado. "}
+	return acks[conv.questions%len(acks)]
+}
+
+// closing ends the interview.
+func closing(r *reading) string {
+	subject := "do seu caso"
+	if r.best != nil {
+		subject = "do seu caso (" + r.best.label + ")"
+	}
+	return "Obrigado pelas informações, já tenho o que preciso. Vou iniciar agora a análise " + subject +
+		" e em instantes você receberá o resultado, com a área, a urgência e os próximos passos."
+}
+
+// lastMessageNegative reports whether the client's last message carries a
+// negative or urgent tone.
+func (r *reading) lastMessageNegative() bool {
+	last := len(r.messages) - 1
+	for _, h := range r.hits {
+		if r.text.tokens[h.from].part != last {
+			continue
+		}
+		if s := lex.vocab.entries[h.id].sentiment; s == sentimentNegative || s == sentimentUrgent {
+			return true
+		}
+	}
+	return false
+}
