@@ -1,0 +1,78 @@
+// Command triagem runs the legal-case triage service: serve (API, streams
+// and workers), worker (background jobs only), migrate, token (dev tokens),
+// tail (follow a case's events) and bench.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `Usage: triagem <command> [flags]
+
+Commands:
+  serve     run the API, the event streams and the background workers
+  worker    run only the background workers (scaled-out deployments)
+  migrate   apply database migrations and exit
+  token     print a bearer token (dev mode, or with -secret)
+  tail      print a case's events as they arrive, resuming after drops
+
+Run 'triagem <command> -help' for a command's flags. Every flag -x-y can also
+be set as the environment variable TRIAGEM_X_Y.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "triagem:", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches a subcommand; it returns when the command is done or ctx
+// is cancelled (SIGINT/SIGTERM).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("a command is required")
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], stderr, true)
+	case "worker":
+		return runServe(ctx, args[1:], stderr, false)
+	case "migrate":
+		return runMigrate(ctx, args[1:], stderr)
+	case "token":
+		return runToken(args[1:], stdout, stderr)
+	case "tail":
+		return runTail(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", level, err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
+}
