@@ -44,6 +44,9 @@ type fixtureOpts struct {
 	subscriberBuffer int
 	analyzeAttempts  int
 	requestsPerMin   int
+	// simple replaces the interviewer's own extraction (orchestrator
+	// Config.Simple); nil keeps the rules analyzer.
+	simple triagem.Analyzer
 }
 
 func newFixture(t *testing.T, opts fixtureOpts) *fixture {
@@ -57,7 +60,10 @@ func newFixture(t *testing.T, opts fixtureOpts) *fixture {
 	b := bus.NewMemory(bus.MemoryConfig{SubscriberBuffer: opts.subscriberBuffer})
 	t.Cleanup(func() { _ = b.Close() })
 
-	simple := interview.NewRulesAnalyzer()
+	var simple triagem.Analyzer = interview.NewRulesAnalyzer()
+	if opts.simple != nil {
+		simple = opts.simple
+	}
 	analyzers := opts.analyzers
 	if analyzers == nil {
 		analyzers = []triagem.Analyzer{simple, interview.NewLexiconAnalyzer()}

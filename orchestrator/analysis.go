@@ -47,7 +47,7 @@ func (o *Orchestrator) Analyze(ctx context.Context, caseID string) (*triagem.Res
 		ConfidenceScore:     c.Confidence,
 		FlowType:            c.Strategy.FlowType(),
 		TriageData:          data,
-		ConversationSummary: conversationSummary(messages),
+		ConversationSummary: conversationSummary(messages, c, data),
 		ProcessingTimeMS:    time.Since(began).Milliseconds(),
 		AnalysisDetails:     details,
 		CreatedAt:           o.now(),
@@ -258,16 +258,23 @@ func union(a, b []string) []string {
 	return out
 }
 
-// conversationSummary says how the conversation went without repeating it:
-// the client's own words are in the triage summary.
-func conversationSummary(messages []triagem.Message) string {
-	client := 0
+// conversationSummary says how the interview went, without repeating the
+// client's words (those are in the triage summary).
+func conversationSummary(messages []triagem.Message, c *triagem.Case, data triagem.TriageData) string {
+	answers := 0
 	for _, m := range messages {
 		if m.Role == triagem.AuthorClient {
-			client++
+			answers++
 		}
 	}
+	label := map[triagem.Complexity]string{
+		triagem.ComplexityLow: "baixa", triagem.ComplexityMedium: "média", triagem.ComplexityHigh: "alta",
+	}[c.Complexity]
 	var b strings.Builder
-	fmt.Fprintf(&b, "Entrevista com %d mensagens do cliente e %d do entrevistador.", client, len(messages)-client)
+	fmt.Fprintf(&b, "Entrevista com %d resposta(s) do cliente. Caso de %s/%s (%s), complexidade %s, confiança %.0f%%, estratégia %s.",
+		answers, data.Area, data.Subarea, data.CaseType, label, c.Confidence*100, c.Strategy)
+	if c.ForcedReason != "" {
+		fmt.Fprintf(&b, " Entrevista encerrada antes do fim: %s.", c.ForcedReason)
+	}
 	return b.String()
 }

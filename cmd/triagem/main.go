@@ -23,6 +23,7 @@ Commands:
   migrate   apply database migrations and exit
   token     print a bearer token (dev mode, or with -secret)
   tail      print a case's events as they arrive, resuming after drops
+  bench     measure idle stream memory, stream latency and analysis throughput
 
 Run 'triagem <command> -help' for a command's flags. Every flag -x-y can also
 be set as the environment variable TRIAGEM_X_Y.
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runToken(args[1:], stdout, stderr)
 	case "tail":
 		return runTail(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
