@@ -30,7 +30,8 @@ const writeTimeout = 5 * time.Second
 // served from the handler as usual.
 func (s *Server) handleStream(w http.ResponseWriter, r *http.Request, p orchestrator.Principal) error {
 	ctx := r.Context()
-	caseID := r.PathValue("case_id")
+	// Cloned so that the stream does not keep the whole request line alive.
+	caseID := strings.Clone(r.PathValue("case_id"))
 	after, hasPosition, err := streamPosition(r)
 	if err != nil {
 		return err
@@ -46,8 +47,9 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request, p orchestr
 		return err
 	}
 	// The subscription outlives the handler when the connection is taken
-	// over; the pump closes it.
-	sub, err := s.cfg.Bus.Subscribe(context.WithoutCancel(ctx), caseID, after)
+	// over (and must not keep the request's context alive); the pump
+	// closes it.
+	sub, err := s.cfg.Bus.Subscribe(context.Background(), caseID, after)
 	if err != nil {
 		s.hub.leave(p.Subject)
 		return &triagem.Error{Code: triagem.EUNAVAILABLE, Message: "event bus unavailable", Err: err}
@@ -239,11 +241,7 @@ func (st *stream) flush() error {
 		return nil
 	}
 	err := st.out.writeFrames(st.buf)
-	if cap(st.buf) > 4<<10 {
-		st.buf = nil // do not keep a burst's memory for an idle stream
-	} else {
-		st.buf = st.buf[:0]
-	}
+	st.buf = nil // an idle stream keeps no buffer
 	return err
 }
 

@@ -377,8 +377,11 @@ func sep(path string) string {
 	return "?"
 }
 
-// failingAnalyzer always errors.
-type failingAnalyzer struct{ calls atomic.Int64 }
+// failingAnalyzer errors until it is repaired.
+type failingAnalyzer struct {
+	calls    atomic.Int64
+	repaired atomic.Bool
+}
 
 var errAnalyzerDown = errors.New("analyzer is down")
 
@@ -386,6 +389,9 @@ func (*failingAnalyzer) Name() string { return "broken" }
 
 func (a *failingAnalyzer) Analyze(context.Context, triagem.AnalysisInput) (triagem.TriageData, error) {
 	a.calls.Add(1)
+	if a.repaired.Load() {
+		return triagem.TriageData{Area: "consumidor", Subarea: "geral", UrgencyH: 72, CaseType: "outro"}, nil
+	}
 	return triagem.TriageData{}, errAnalyzerDown
 }
 
@@ -459,7 +465,7 @@ func TestAnalysisThatExhaustsItsAttemptsFailsTheCase(t *testing.T) {
 	require.Equal(t, "triage_failed", frames[len(frames)-1].Event)
 
 	// An admin retries the failed task: the same job, same arguments, one
-	// more attempt. The case is failed by now, so it fails again.
+	// more attempt. The analyzer is still down, so it fails again.
 	var retried jobs.Task
 	resp := f.call(http.MethodPost, taskPath(task.ID)+"/retry", admin, nil, &retried)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%+v", retried)
@@ -498,7 +504,16 @@ func TestAnalysisThatExhaustsItsAttemptsFailsTheCase(t *testing.T) {
 	}
 	require.ElementsMatch(t, []jobs.TaskState{jobs.TaskQueued, jobs.TaskRunning, jobs.TaskFailed}, after)
 	require.Equal(t, jobs.TaskFailed, after[len(after)-1])
-	require.Equal(t, "failed", f.status(alice, caseID).Status)
+	require.Equal(t, "failed", f.waitStatus(alice, caseID, "failed").Status)
+
+	// Once the analyzer is back, a retry completes the case.
+	broken.repaired.Store(true)
+	resp = f.call(http.MethodPost, taskPath(task.ID)+"/retry", admin, nil, &retried)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%+v", retried)
+	st = f.waitStatus(alice, caseID, "completed")
+	require.Empty(t, st.Error)
+	resp = f.call(http.MethodGet, "/api/v2/triage/result/"+caseID, alice, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
 }
 
 func TestPausedQueueHoldsAnalysisUntilResumed(t *testing.T) {
@@ -560,6 +575,8 @@ func TestCancelQueuedTask(t *testing.T) {
 	require.NotNil(t, cancelled.FinalizedAt)
 	require.Equal(t, jobs.TaskCancelled, f.task(alice, task.ID).State)
 	require.Equal(t, []int64{task.ID}, taskIDs(f.tasks(alice, "state=cancelled").Tasks))
+	// With its analysis cancelled, the case does not wait for ever.
+	require.Contains(t, f.waitStatus(alice, caseID, "failed").Error, "cancelled")
 
 	for {
 		fr := c.next(t)

@@ -68,8 +68,16 @@ func (m *taskEvents) Work(ctx context.Context, job *rivertype.JobRow, doInner fu
 	err := m.workRecovering(ctx, job, doInner)
 	outcome := m.c.outcome(ctx, job, err)
 	m.c.publishTaskUpdate(ctx, job, outcome)
-	if job.Kind == KindAnalyze && outcome.State == TaskFailed {
-		m.c.failCase(ctx, job, outcome.Error)
+	if job.Kind == KindAnalyze {
+		switch outcome.State {
+		case TaskFailed:
+			m.c.failCase(ctx, job, fmt.Sprintf("analysis failed after %d attempts: %s", job.Attempt, outcome.Error))
+		case TaskCancelled:
+			// A job cancelled because its case is gone has nothing to mark.
+			if !triagem.IsCode(err, triagem.ENOTFOUND) {
+				m.c.failCase(ctx, job, "analysis cancelled: "+outcome.Error)
+			}
+		}
 	}
 	return err
 }
@@ -116,16 +124,16 @@ func errorText(err error) string {
 	return err.Error()
 }
 
-// failCase marks the case failed once its analysis has no attempt left. It
-// runs on a fresh context: the job's may have timed out.
-func (c *Client) failCase(ctx context.Context, job *rivertype.JobRow, cause string) {
+// failCase marks the case failed once its analysis has no attempt left or
+// was cancelled, so that it never stays "analyzing" with nothing to finish
+// it. It runs on a fresh context: the job's may have timed out.
+func (c *Client) failCase(ctx context.Context, job *rivertype.JobRow, reason string) {
 	caseID := caseIDOf(job)
 	if caseID == "" {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
 	defer cancel()
-	reason := fmt.Sprintf("analysis failed after %d attempts: %s", job.Attempt, cause)
 	if err := c.cfg.Handler.Fail(ctx, caseID, reason); err != nil {
 		c.log.ErrorContext(ctx, "case not marked failed", "case_id", caseID, "task_id", job.ID, "err", err)
 	}

@@ -248,6 +248,9 @@ func TestPostgresInsertThroughSQLTxIsPickedUpByListener(t *testing.T) {
 		require.Less(t, attempt, 30, "listener never delivered an insert notification")
 	}
 
+	// River sends at most one insert NOTIFY per queue per FetchCooldown:
+	// let the warm-up's window pass, or this insert would send none.
+	time.Sleep(2 * c.cfg.FetchCooldown)
 	id := caseID(t, 1)
 	inserted := time.Now()
 	enqueue(t, c, id, "alice", true)

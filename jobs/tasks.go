@@ -242,6 +242,9 @@ func (c *Client) TaskCancel(ctx context.Context, id int64) (*Task, error) {
 	}
 	if before.State != rivertype.JobStateRunning && before.FinalizedAt == nil && job.State == rivertype.JobStateCancelled {
 		c.publishTaskUpdate(ctx, job, TaskUpdate{State: TaskCancelled, Error: "cancelled by request"})
+		if job.Kind == KindAnalyze {
+			c.failCase(ctx, job, "analysis cancelled by request")
+		}
 	}
 	t := taskFromJob(job)
 	return &t, nil

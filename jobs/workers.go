@@ -22,7 +22,7 @@ func (w *analyzeWorker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) e
 	if _, err := w.c.cfg.Handler.Analyze(ctx, caseID); err != nil {
 		if triagem.IsCode(err, triagem.ENOTFOUND) {
 			// The case was deleted meanwhile: nothing left to analyse or fail.
-			return river.JobCancel(fmt.Errorf("case %s no longer exists", caseID))
+			return river.JobCancel(fmt.Errorf("case %s no longer exists: %w", caseID, err))
 		}
 		return fmt.Errorf("analyze: %w", err)
 	}
@@ -51,7 +51,7 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyArgs]) err
 	result, err := w.c.cfg.Handler.Analyze(ctx, caseID)
 	if err != nil {
 		if triagem.IsCode(err, triagem.ENOTFOUND) {
-			return river.JobCancel(fmt.Errorf("case %s no longer exists", caseID))
+			return river.JobCancel(fmt.Errorf("case %s no longer exists: %w", caseID, err))
 		}
 		return fmt.Errorf("read result: %w", err)
 	}

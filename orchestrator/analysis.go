@@ -15,7 +15,8 @@ import (
 // Analyze runs the strategy the interview chose, stores the result, marks
 // the case completed and publishes triage_completed. It is idempotent: a case
 // already completed returns its stored result, so a retried or rescued job
-// never analyses twice.
+// never analyses twice. A failed case is analysed again: its task was
+// retried on purpose.
 func (o *Orchestrator) Analyze(ctx context.Context, caseID string) (*triagem.Result, error) {
 	c, err := o.cfg.Store.CaseGet(ctx, caseID)
 	if err != nil {
@@ -24,7 +25,7 @@ func (o *Orchestrator) Analyze(ctx context.Context, caseID string) (*triagem.Res
 	switch c.Status {
 	case triagem.StatusCompleted:
 		return o.cfg.Store.ResultGet(ctx, caseID)
-	case triagem.StatusAnalyzing:
+	case triagem.StatusAnalyzing, triagem.StatusFailed:
 	default:
 		return nil, fmt.Errorf("orchestrator: analyze: case %s is %s", caseID, c.Status)
 	}
@@ -53,6 +54,7 @@ func (o *Orchestrator) Analyze(ctx context.Context, caseID string) (*triagem.Res
 		CreatedAt:           o.now(),
 	}
 	c.Status = triagem.StatusCompleted
+	c.Error = ""
 	c.Area = data.Area
 	if err := o.cfg.Store.CaseUpdate(ctx, triagem.CaseWrite{Case: c, Result: result}); err != nil {
 		if triagem.IsCode(err, triagem.ECONFLICT) {
@@ -71,8 +73,9 @@ func (o *Orchestrator) Analyze(ctx context.Context, caseID string) (*triagem.Res
 	return result, nil
 }
 
-// Fail marks an analysing case failed with reason and publishes
-// triage_failed. A case already completed or failed is left as it is.
+// Fail marks a case failed with reason and publishes triage_failed. A
+// completed case is left as it is; a failed one (a retried task that failed
+// again) takes the new reason.
 func (o *Orchestrator) Fail(ctx context.Context, caseID, reason string) error {
 	c, err := o.cfg.Store.CaseGet(ctx, caseID)
 	if err != nil {
@@ -81,7 +84,7 @@ func (o *Orchestrator) Fail(ctx context.Context, caseID, reason string) error {
 		}
 		return fmt.Errorf("orchestrator: fail: %w", err)
 	}
-	if c.Status == triagem.StatusCompleted || c.Status == triagem.StatusFailed {
+	if c.Status == triagem.StatusCompleted || c.Status == triagem.StatusInterviewing {
 		return nil
 	}
 	c.Status = triagem.StatusFailed

@@ -30,14 +30,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-
 	"github.com/triagem/triagem"
 	"github.com/triagem/triagem/auth"
-	"github.com/triagem/triagem/bus"
 	"github.com/triagem/triagem/httpapi"
-	"github.com/triagem/triagem/sqlstore"
 )
 
 // benchFlags are the knobs of `triagem bench`. The defaults finish in well
@@ -86,7 +81,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&f.concurrency, "concurrency", 8, "concurrent API clients for the throughput measurement")
 	fs.DurationVar(&f.idle, "idle", 3*time.Second, "window over which idle CPU is measured (once without, once with the streams)")
 	fs.DurationVar(&f.heartbeat, "heartbeat", httpapi.HeartbeatDefault, "stream heartbeat interval (the serve default)")
-	fs.IntVar(&f.subscriberBuffer, "subscriber-buffer", 0, "what-if: bus subscriber buffer in events (0: the serve default, bus.SubscriberBufferDefault)")
+	fs.IntVar(&f.subscriberBuffer, "subscriber-buffer", 0, "what-if: bus subscriber buffer in events (0: the serve default, -stream-buffer)")
 	fs.StringVar(&f.profileDir, "profile-dir", "", "write heap.pprof (every allocation sampled) and goroutines.txt here while the idle streams are open")
 	fs.StringVar(&f.clientExe, "client-exe", "", "triagem binary that runs the idle streams' client side (default: this executable)")
 	fs.DurationVar(&f.timeout, "timeout", 3*time.Minute, "give up after this long")
@@ -161,11 +156,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 
 	b.printf("triagem bench: %s %s/%s, %d CPUs, GOMAXPROCS=%d, everything on loopback %s in this process\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), b.addr)
-	buffer := b.f.subscriberBuffer
-	if buffer == 0 {
-		buffer = bus.SubscriberBufferDefault
-	}
-	b.printf("setup: SQLite (temp file), in-process bus (subscriber buffer %d events), workers on, HS256 tokens, heartbeat %s\n", buffer, b.f.heartbeat)
+	b.printf("setup: SQLite (temp file), in-process bus (subscriber buffer %d events), workers on, HS256 tokens, heartbeat %s\n", b.a.cfg.StreamBuffer, b.f.heartbeat)
 	b.printf("open files: %s\n", limitNote)
 
 	if err := b.idleStreams(ctx); err != nil {
@@ -209,11 +200,9 @@ func (b *bench) start(ctx context.Context, dbPath string) error {
 		return err
 	}
 	if b.f.subscriberBuffer > 0 {
-		b.a, err = openBenchApp(ctx, cfg, log, bus.MemoryConfig{SubscriberBuffer: b.f.subscriberBuffer})
-	} else {
-		b.a, err = openApp(ctx, cfg, log)
+		cfg.StreamBuffer = b.f.subscriberBuffer
 	}
-	if err != nil {
+	if b.a, err = openApp(ctx, cfg, log); err != nil {
 		return err
 	}
 	verifier, err := b.a.verifier(ctx)
@@ -268,34 +257,6 @@ func (b *bench) start(ctx context.Context, dbPath string) error {
 	}
 	b.admin, err = auth.Mint(cfg.JWTSecret, "bench-admin", triagem.RoleAdmin, time.Hour, now)
 	return err
-}
-
-// openBenchApp is openApp with a memory bus of the given configuration,
-// for the -subscriber-buffer what-if. Keep it in step with openApp.
-func openBenchApp(ctx context.Context, cfg Config, log *slog.Logger, mc bus.MemoryConfig) (_ *app, err error) {
-	a := &app{cfg: cfg, log: log, registry: prometheus.NewRegistry()}
-	defer func() {
-		if err != nil {
-			a.close()
-		}
-	}()
-	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if a.store, err = sqlstore.Open(ctx, cfg.DatabaseURL); err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	a.closers = append(a.closers, a.store.Close)
-	if err = a.store.Migrate(ctx); err != nil {
-		return nil, fmt.Errorf("migrate database: %w", err)
-	}
-	a.bus = bus.NewMemory(mc)
-	a.closers = append(a.closers, a.bus.Close)
-	if err = a.openFlow(); err != nil {
-		return nil, err
-	}
-	if err = a.jobs.Migrate(ctx); err != nil {
-		return nil, fmt.Errorf("migrate job queue: %w", err)
-	}
-	return a, nil
 }
 
 func (b *bench) stop() error {

@@ -17,6 +17,7 @@ type Config struct {
 	DatabaseURL       string
 	RedisURL          string
 	RedisPrefix       string
+	StreamBuffer      int
 	JWTSecret         string
 	JWKSURL           string
 	WebhookURL        string
@@ -45,6 +46,7 @@ func (c *Config) flagSet(name string, serving bool) *flag.FlagSet {
 	fs.StringVar(&c.DatabaseURL, "database-url", "triagem.db", "SQLite file path, or postgres:// URL")
 	fs.StringVar(&c.RedisURL, "redis-url", "", "redis:// URL; empty runs the event bus in process (one instance)")
 	fs.StringVar(&c.RedisPrefix, "redis-prefix", "triagem:", "prefix of every Redis key and channel (several deployments can share one Redis)")
+	fs.IntVar(&c.StreamBuffer, "stream-buffer", 32, "events a stream may fall behind before it is cut off (the client then resumes)")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
 	if serving {

@@ -149,16 +149,17 @@ type flowHandler struct{ *orchestrator.Orchestrator }
 
 func openBus(ctx context.Context, cfg Config, log *slog.Logger, reg *prometheus.Registry) (triagem.Bus, error) {
 	if cfg.RedisURL == "" {
-		return bus.NewMemory(bus.MemoryConfig{}), nil
+		return bus.NewMemory(bus.MemoryConfig{SubscriberBuffer: cfg.StreamBuffer}), nil
 	}
 	up := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "triagem_redis_subscription_up", Help: "1 while this instance's Redis subscription is alive.",
 	})
 	reg.MustRegister(up)
 	b, err := bus.NewRedis(ctx, bus.RedisConfig{
-		URL:    cfg.RedisURL,
-		Prefix: cfg.RedisPrefix,
-		Logger: log,
+		URL:              cfg.RedisURL,
+		Prefix:           cfg.RedisPrefix,
+		SubscriberBuffer: cfg.StreamBuffer,
+		Logger:           log,
 		OnReadyChange: func(ready bool) {
 			if ready {
 				up.Set(1)

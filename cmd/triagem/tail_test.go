@@ -49,11 +49,21 @@ func TestTailResumesAfterDrops(t *testing.T) {
 	}()
 
 	// Talk slowly enough that the conversation spans several stream lifetimes.
+	sent := make(chan error, 1)
 	go func() {
 		for _, msg := range []string{"Meu voo atrasou 10 horas em 12/03/2024.", "Tenho os e-mails.", "Gastei R$ 500,00.", "Reclamei no site."} {
 			time.Sleep(700 * time.Millisecond)
-			api(t, http.MethodPost, p.url("/api/v2/triage/continue"), token, map[string]any{"case_id": started.CaseID, "message": msg}, nil)
+			body := fmt.Sprintf(`{"case_id":%q,"message":%q}`, started.CaseID, msg)
+			req, _ := http.NewRequest(http.MethodPost, p.url("/api/v2/triage/continue"), strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				sent <- err
+				return
+			}
+			resp.Body.Close()
 		}
+		sent <- nil
 	}()
 	var ids []string
 	deadline := time.After(60 * time.Second)
@@ -69,6 +79,7 @@ func TestTailResumesAfterDrops(t *testing.T) {
 			t.Fatalf("tail printed only %v; stderr: %s", ids, stderr.String())
 		}
 	}
+	require.NoError(t, <-sent)
 	for i, id := range ids {
 		require.Equal(t, fmt.Sprint(i+1), id, "each event once, in order: %v", ids)
 	}
