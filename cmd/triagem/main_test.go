@@ -147,36 +147,16 @@ func api(t *testing.T, method, url, token string, body any, out any) int {
 	return resp.StatusCode
 }
 
-// converse runs a flight-delay conversation through base and returns the
-// case id once the case is analysing.
+// converse starts a case through base and runs a flight-delay conversation
+// until the case is analysing; it returns the case id.
 func converse(t *testing.T, base, token string) string {
 	t.Helper()
 	var started struct {
 		CaseID string `json:"case_id"`
 	}
 	require.Equal(t, http.StatusCreated, api(t, http.MethodPost, base+"/api/v2/triage/start", token, map[string]any{}, &started))
-	lines := []string{
-		"Meu voo da Azul atrasou 10 horas em 12/03/2024 em São Paulo e perdi uma reunião.",
-		"Tenho o cartão de embarque e os e-mails da companhia.",
-		"Gastei R$ 850,00 com hotel.",
-		"Já reclamei no site e não responderam.",
-	}
-	for i := range 15 {
-		msg := "Não tenho mais detalhes."
-		if i < len(lines) {
-			msg = lines[i]
-		}
-		var out struct {
-			Status string `json:"status"`
-		}
-		require.Equal(t, http.StatusOK, api(t, http.MethodPost, base+"/api/v2/triage/continue", token,
-			map[string]any{"case_id": started.CaseID, "message": msg}, &out))
-		if out.Status != "interviewing" {
-			return started.CaseID
-		}
-	}
-	t.Fatal("interview never completed")
-	return ""
+	driveInterview(t, base, token, started.CaseID)
+	return started.CaseID
 }
 
 func waitCompleted(t *testing.T, base, token, caseID string) {
