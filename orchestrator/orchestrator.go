@@ -166,7 +166,7 @@ func (o *Orchestrator) Continue(ctx context.Context, p Principal, caseID, text s
 		Messages: []triagem.Message{clientMsg,
 			{CaseID: caseID, Role: triagem.AuthorInterviewer, Text: turn.Reply, At: now}},
 	}
-	after, err := o.commit(ctx, write, turn.Assessment.Complete)
+	after, err := o.commit(ctx, write, turn.Assessment.Complete, true)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +195,9 @@ func (o *Orchestrator) ForceComplete(ctx context.Context, p Principal, caseID, r
 		return nil, err
 	}
 	c.ForcedReason = cmp.Or(reason, "forced")
-	after, err := o.commit(ctx, triagem.CaseWrite{Case: c}, true)
+	// The client forcing its own case is waiting on the stream; a service or
+	// admin closing interviews in bulk is batch work, analysed after them.
+	after, err := o.commit(ctx, triagem.CaseWrite{Case: c}, true, p.Subject == c.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -210,14 +212,15 @@ func (o *Orchestrator) ForceComplete(ctx context.Context, p Principal, caseID, r
 }
 
 // commit writes the case; when complete, it moves the case to analyzing and
-// queues the analysis in the same transaction.
-func (o *Orchestrator) commit(ctx context.Context, w triagem.CaseWrite, complete bool) (func(context.Context), error) {
+// queues the analysis in the same transaction, ahead of batch work when
+// urgent (a client is waiting for it).
+func (o *Orchestrator) commit(ctx context.Context, w triagem.CaseWrite, complete, urgent bool) (func(context.Context), error) {
 	after := func(context.Context) {}
 	if complete {
 		w.Case.Status = triagem.StatusAnalyzing
 		w.Hook = func(ctx context.Context, tx *sql.Tx) error {
 			var err error
-			after, err = o.cfg.Queue.EnqueueAnalyzeTx(ctx, tx, w.Case, true)
+			after, err = o.cfg.Queue.EnqueueAnalyzeTx(ctx, tx, w.Case, urgent)
 			return err
 		}
 	}
