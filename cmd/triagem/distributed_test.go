@@ -242,7 +242,7 @@ func TestKilledWorkerJobRunsAgain(t *testing.T) {
 	require.NoError(t, stuck.cmd.Process.Kill())
 
 	start(t, env, "worker")
-	waitCompletedWithin(t, api1.url(""), alice, started.CaseID, 90*time.Second)
+	waitCompleted(t, api1.url(""), alice, started.CaseID, 90*time.Second)
 
 	// The job row is marked completed just after the case (River completes
 	// jobs in batches): poll for it.
@@ -276,20 +276,4 @@ func TestKilledWorkerJobRunsAgain(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, completed, "the result is announced once: %v", events)
-}
-
-func waitCompletedWithin(t *testing.T, base, token, caseID string, d time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
-		var st struct {
-			Status string `json:"status"`
-		}
-		api(t, http.MethodGet, base+"/api/v2/triage/status/"+caseID, token, nil, &st)
-		if st.Status == "completed" {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("case %s not completed within %s", caseID, d)
 }

@@ -159,9 +159,11 @@ func converse(t *testing.T, base, token string) string {
 	return started.CaseID
 }
 
-func waitCompleted(t *testing.T, base, token, caseID string) {
+// waitCompleted polls until the case is completed, failing if it fails or
+// takes longer than limit.
+func waitCompleted(t *testing.T, base, token, caseID string, limit time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
 		var st struct {
 			Status string `json:"status"`
@@ -173,7 +175,7 @@ func waitCompleted(t *testing.T, base, token, caseID string) {
 		require.NotEqual(t, "failed", st.Status)
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("case %s not completed", caseID)
+	t.Fatalf("case %s not completed within %s", caseID, limit)
 }
 
 func TestServeEmbeddedDevMode(t *testing.T) {
@@ -185,7 +187,7 @@ func TestServeEmbeddedDevMode(t *testing.T) {
 	require.NoError(t, err)
 	token := strings.TrimSpace(string(out))
 	caseID := converse(t, "http://"+p.addr, token)
-	waitCompleted(t, "http://"+p.addr, token, caseID)
+	waitCompleted(t, "http://"+p.addr, token, caseID, 30*time.Second)
 
 	var result map[string]any
 	require.Equal(t, http.StatusOK, api(t, http.MethodGet, p.url("/api/v2/triage/result/"+caseID), token, nil, &result))

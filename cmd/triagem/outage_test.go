@@ -75,6 +75,16 @@ func waitReady(t *testing.T, p *process, want int) {
 	t.Fatalf("/readyz never answered %d", want)
 }
 
+func scrapeMetrics(t *testing.T, p *process) string {
+	t.Helper()
+	resp, err := http.Get(p.url("/metrics"))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return string(body)
+}
+
 // sseFrame is one event as a resuming client records it.
 type sseFrame struct{ id, name, data string }
 
@@ -189,10 +199,12 @@ func TestRedisRestartMidStream(t *testing.T) {
 
 	r.shutdown()
 	waitReady(t, p, http.StatusServiceUnavailable)
+	require.Contains(t, scrapeMetrics(t, p), "triagem_redis_subscription_up 0")
 	// The conversation goes on while Redis is down: the database has it.
 	say("Tenho o cartão de embarque e os e-mails da companhia.")
 	r.start(t)
 	waitReady(t, p, http.StatusOK)
+	require.Contains(t, scrapeMetrics(t, p), "triagem_redis_subscription_up 1")
 
 	for _, msg := range []string{"Gastei R$ 850,00 com hotel.", "Já reclamei no site.", "Não sei.", "Nada mais.", "Só isso.", "Fim.", "Obrigado."} {
 		if say(msg) != "interviewing" {
