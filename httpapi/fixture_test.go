@@ -44,6 +44,7 @@ type fixtureOpts struct {
 	subscriberBuffer int
 	analyzeAttempts  int
 	requestsPerMin   int
+	streamsPerUser   int
 	// simple replaces the interviewer's own extraction (orchestrator
 	// Config.Simple); nil keeps the rules analyzer.
 	simple triagem.Analyzer
@@ -98,7 +99,7 @@ func newFixture(t *testing.T, opts fixtureOpts) *fixture {
 		Ready:             []httpapi.ReadyCheck{{Name: "database", Check: store.Ping}, {Name: "bus", Check: b.Ready}},
 		Heartbeat:         cmpDuration(opts.heartbeat, time.Hour),
 		RequestsPerMinute: cmpInt(opts.requestsPerMin, -1),
-		StreamsPerUser:    64,
+		StreamsPerUser:    cmpInt(opts.streamsPerUser, 64),
 		Logger:            log,
 	})
 	require.NoError(t, err)

@@ -297,3 +297,63 @@ func TestStreamEnds(t *testing.T) {
 		c.ended(t)
 	})
 }
+
+func TestCustomEvents(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOpts{})
+	alice := f.token("alice", triagem.RoleClient)
+	svc := f.token("billing-service", triagem.RoleService)
+	s := f.start(alice)
+	path := "/api/v2/triage/events/" + s.CaseID
+
+	c := f.openStream(alice, s.CaseID, nil, nil)
+	require.Equal(t, "initial_state", c.next(t).Event)
+	var out map[string]any
+	resp := f.call(http.MethodPost, path, svc, map[string]any{"event": "payment_received", "data": map[string]any{"amount": "R$ 100,00"}}, &out)
+	require.Equal(t, http.StatusAccepted, resp.StatusCode)
+	fr := c.next(t)
+	require.Equal(t, "payment_received", fr.Event)
+	var data map[string]any
+	require.NoError(t, json.Unmarshal([]byte(fr.Data), &data))
+	require.Equal(t, s.CaseID, data["case_id"])
+	require.Equal(t, "R$ 100,00", data["amount"])
+	require.EqualValues(t, out["seq"], data["seq"])
+
+	tests := []struct {
+		name   string
+		body   any
+		status int
+		code   string
+	}{
+		{"uppercase name", map[string]any{"event": "Payment"}, 400, triagem.EINVALIDEVENT},
+		{"name with a newline", map[string]any{"event": "a\nevent: x"}, 400, triagem.EINVALIDEVENT},
+		{"name too long", map[string]any{"event": "a" + strings.Repeat("b", 64)}, 400, triagem.EINVALIDEVENT},
+		{"built-in name", map[string]any{"event": "triage_completed", "data": map[string]any{}}, 400, triagem.EINVALIDEVENT},
+		{"data not an object", map[string]any{"event": "note", "data": []int{1, 2}}, 400, triagem.EINVALIDEVENT},
+		{"body over 64 KiB", map[string]any{"event": "note", "data": map[string]any{"pad": strings.Repeat("x", 65<<10)}}, 413, triagem.EBODYTOOLARGE},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f.expectProblem(http.MethodPost, path, svc, tt.body, tt.status, tt.code)
+		})
+	}
+	f.expectProblem(http.MethodPost, "/api/v2/triage/events/6f1c1f9e-3d5b-4f7e-9a51-2f4c7a1b9d00", svc,
+		map[string]any{"event": "note"}, 404, triagem.ENOTFOUND)
+}
+
+func TestStreamsPerUserLimit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOpts{streamsPerUser: 2})
+	alice := f.token("alice", triagem.RoleClient)
+	s := f.start(alice)
+	for range 2 {
+		c := f.openStream(alice, s.CaseID, nil, nil)
+		require.Equal(t, "initial_state", c.next(t).Event)
+	}
+	f.expectProblem(http.MethodGet, "/api/v2/triage/stream/"+s.CaseID, alice, nil, http.StatusTooManyRequests, triagem.ETOOMANYSTREAMS)
+	// Another user has streams of their own.
+	bob := f.token("bob", triagem.RoleClient)
+	s2 := f.start(bob)
+	c := f.openStream(bob, s2.CaseID, nil, nil)
+	require.Equal(t, "initial_state", c.next(t).Event)
+}
