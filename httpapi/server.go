@@ -156,6 +156,9 @@ func (s *Server) routes() {
 	s.handle("GET /metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
 	if s.cfg.UI != nil {
 		s.mux.Handle("GET /{$}", s.cfg.UI)
+		s.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(http.StatusNoContent)
+		})
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, triagem.Errorf(triagem.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
