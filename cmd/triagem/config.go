@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/triagem/triagem/llm"
 )
 
 // Config is every setting of the binary. Each has an environment variable
@@ -37,6 +39,10 @@ type Config struct {
 	RescueAfter       time.Duration
 	RunWorkers        bool
 	ShutdownTimeout   time.Duration
+	LLMBaseURL        string
+	LLMAPIKey         string
+	LLMModels         string
+	LLMTimeout        time.Duration
 }
 
 // flagSet binds c to a flag set. Every flag -some-name also reads
@@ -75,6 +81,23 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.RescueAfter, "rescue-after", 0, "a job still running this long is taken for a dead worker's and run again (0: job timeout + 1m)")
 	fs.BoolVar(&c.RunWorkers, "workers", true, "also run the background workers in this process")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "grace period for in-flight work on shutdown")
+	fs.StringVar(&c.LLMBaseURL, "llm-base-url", llm.BaseURLDefault, "OpenAI-compatible API root (the part before /chat/completions)")
+	fs.StringVar(&c.LLMAPIKey, "llm-api-key", "", "bearer key of the LLM endpoint (empty: none, for local servers)")
+	fs.StringVar(&c.LLMModels, "llm-models", "", "comma-separated models; the first interviews and judges, all analyse in order before the built-in analyzer; empty: built-ins only, offline")
+	fs.DurationVar(&c.LLMTimeout, "llm-timeout", llm.TimeoutDefault, "bound of one LLM analysis call, retries included")
+}
+
+// llmEnabled reports whether any LLM model is configured.
+func (c *Config) llmEnabled() bool { return strings.TrimSpace(c.LLMModels) != "" }
+
+func (c *Config) llmConfig() llm.Config {
+	var models []string
+	for m := range strings.SplitSeq(c.LLMModels, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			models = append(models, m)
+		}
+	}
+	return llm.Config{BaseURL: c.LLMBaseURL, APIKey: c.LLMAPIKey, Models: models, Timeout: c.LLMTimeout}.WithDefaults()
 }
 
 // envName is the environment variable of a flag: -rate-limit → TRIAGEM_RATE_LIMIT.
@@ -112,6 +135,16 @@ func (c *Config) validate() error {
 	}
 	if c.MaxAttempts < 1 {
 		return errors.New("max attempts must be at least 1")
+	}
+	if c.llmEnabled() {
+		lc := c.llmConfig()
+		if err := lc.Validate(); err != nil {
+			return fmt.Errorf("llm: %w", err)
+		}
+		// Failover may call every model in turn within one job.
+		if time.Duration(len(lc.Models))*lc.Timeout >= c.JobTimeout {
+			return fmt.Errorf("llm timeout × %d models must stay below the job timeout %s", len(lc.Models), c.JobTimeout)
+		}
 	}
 	return nil
 }

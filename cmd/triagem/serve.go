@@ -19,6 +19,7 @@ import (
 	"github.com/triagem/triagem/httpapi"
 	"github.com/triagem/triagem/interview"
 	"github.com/triagem/triagem/jobs"
+	"github.com/triagem/triagem/llm"
 	"github.com/triagem/triagem/orchestrator"
 	"github.com/triagem/triagem/sqlstore"
 	"github.com/triagem/triagem/web"
@@ -129,19 +130,39 @@ func (a *app) openFlow() error {
 	if err != nil {
 		return fmt.Errorf("job client: %w", err)
 	}
-	analyzers := withTestHooks([]triagem.Analyzer{interview.NewRulesAnalyzer(), interview.NewLexiconAnalyzer()})
+	interviewer, simple, analyzers, judge := a.triageModels()
 	a.orch, err = orchestrator.New(orchestrator.Config{
 		Store:           a.store,
 		Bus:             a.bus,
-		Interviewer:     interview.New(interview.Config{}),
-		Simple:          analyzers[0],
+		Interviewer:     interviewer,
+		Simple:          simple,
 		Analyzers:       analyzers,
+		Judge:           judge,
 		Queue:           a.jobs,
 		MaxMessageBytes: a.cfg.MaxMessageBytes,
 		Logger:          a.log,
 	})
 	handler.Orchestrator = a.orch
 	return err
+}
+
+// triageModels picks who interviews and analyses. Offline, the built-in
+// interviewer and both built-in analyzers. With LLM models, the first model
+// interviews (the built-in takes any turn it fails) and judges; every model
+// analyses, in order, before the built-in rules analyzer, which stays the
+// simple strategy's and the chain's last resort. The lexicon analyzer then
+// leaves the ensemble, or the two built-ins would outvote a single model.
+func (a *app) triageModels() (triagem.Interviewer, triagem.Analyzer, []triagem.Analyzer, triagem.Analyzer) {
+	builtins := withTestHooks([]triagem.Analyzer{interview.NewRulesAnalyzer(), interview.NewLexiconAnalyzer()})
+	var interviewer triagem.Interviewer = interview.New(interview.Config{})
+	if !a.cfg.llmEnabled() {
+		return interviewer, builtins[0], builtins, nil
+	}
+	lc := a.cfg.llmConfig()
+	lc.Logger = a.log
+	first := lc.Models[0]
+	analyzers := append(llm.NewAnalyzers(lc), builtins[0])
+	return llm.NewInterviewer(lc, first, interviewer), builtins[0], analyzers, llm.NewJudge(lc, first)
 }
 
 // flowHandler lets the job client be built before the orchestrator.
