@@ -216,7 +216,8 @@ func TestServeHelpListsEveryOption(t *testing.T) {
 	t.Parallel()
 	out, _ := exec.Command(binary, "serve", "-help").CombinedOutput()
 	for _, env := range []string{"TRIAGEM_ADDR", "TRIAGEM_DATABASE_URL", "TRIAGEM_REDIS_URL", "TRIAGEM_JWT_SECRET",
-		"TRIAGEM_JWKS_URL", "TRIAGEM_WEBHOOK_URL", "TRIAGEM_WEBHOOK_SECRET", "TRIAGEM_CASE_RETENTION", "TRIAGEM_LOG_FORMAT"} {
+		"TRIAGEM_JWKS_URL", "TRIAGEM_WEBHOOK_URL", "TRIAGEM_WEBHOOK_SECRET", "TRIAGEM_CASE_RETENTION", "TRIAGEM_LOG_FORMAT",
+		"TRIAGEM_LLM_BASE_URL", "TRIAGEM_LLM_API_KEY", "TRIAGEM_LLM_MODELS"} {
 		require.Contains(t, string(out), env)
 	}
 	require.Contains(t, string(out), "127.0.0.1:8080", "defaults are shown")
