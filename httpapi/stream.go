@@ -36,12 +36,12 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request, p orchestr
 	if err != nil {
 		return err
 	}
-	st, err := s.orch.Status(ctx, p, caseID)
+	snap, err := s.orch.Status(ctx, p, caseID)
 	if err != nil {
 		return err
 	}
 	if !hasPosition {
-		after = st.LastEventID
+		after = snap.LastEventID
 	}
 	if err := s.hub.join(p.Subject); err != nil {
 		return err
@@ -54,13 +54,13 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request, p orchestr
 		s.hub.leave(p.Subject)
 		return &triagem.Error{Code: triagem.EUNAVAILABLE, Message: "event bus unavailable", Err: err}
 	}
-	st2 := &stream{caseID: caseID, principal: p, sub: sub, deadline: s.streamDeadline(identityFrom(ctx).ExpiresAt)}
-	st2.buf = appendRetry(st2.buf, s.cfg.RetryHint.Milliseconds())
-	st2.buf = appendInitialState(st2.buf, st)
+	st := &stream{caseID: caseID, principal: p, sub: sub, deadline: s.streamDeadline(identityFrom(ctx).ExpiresAt)}
+	st.buf = appendRetry(st.buf, s.cfg.RetryHint.Milliseconds())
+	st.buf = appendInitialState(st.buf, snap)
 	if conn := takeOver(w); conn != nil {
-		st2.out = connOut{conn}
-		st2.buf = append([]byte(streamResponseHead), st2.buf...)
-		s.hub.spawn(func() { s.run(st2, nil) })
+		st.out = connOut{conn}
+		st.buf = append([]byte(streamResponseHead), st.buf...)
+		s.hub.spawn(func() { s.run(st, nil) })
 		return nil
 	}
 	h := w.Header()
@@ -68,8 +68,8 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request, p orchestr
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	st2.out = &responseOut{rc: http.NewResponseController(w), w: w}
-	s.run(st2, ctx.Done())
+	st.out = &responseOut{rc: http.NewResponseController(w), w: w}
+	s.run(st, ctx.Done())
 	return nil
 }
 
