@@ -91,7 +91,7 @@ func newFixture(t *testing.T, opts fixtureOpts) *fixture {
 		defer cancel()
 		_ = jc.Stop(stopCtx)
 	})
-	riverUI, err := jc.RiverUI(ctx, "/admin/riverui")
+	riverUI, err := jc.RiverUI(t.Context(), "/admin/riverui") // its services stop with the test
 	require.NoError(t, err)
 	api, err := httpapi.New(httpapi.Config{
 		Orchestrator: orch, Bus: b, Verifier: auth.NewHMAC(testSecret), Tasks: jc, RiverUI: riverUI,
