@@ -117,6 +117,10 @@ type subscriber struct {
 	// read ended: live events up to there are in its batch, so they are
 	// dropped rather than buffered (pub/sub may deliver them late).
 	coveredSeq   int64
+	// planned is set once the first history read is in: live events that
+	// arrive before it may all be in that read, so they do not count
+	// against the buffer until it says which are new.
+	planned bool
 	coveredEpoch string
 }
 
@@ -210,7 +214,7 @@ func (s *subscriber) offer(ev triagem.Event) bool {
 		if ev.Seq <= s.coveredSeq && ev.Epoch == s.coveredEpoch {
 			return true // on its way from history
 		}
-		if len(s.pending) >= cap(s.events) {
+		if s.planned && len(s.pending) >= cap(s.events) {
 			s.finishLocked(triagem.ErrSlowConsumer)
 			return false
 		}
@@ -375,6 +379,15 @@ func (s *subscriber) readPlan() ([]triagem.Event, error) {
 func (s *subscriber) plan(h history) []triagem.Event {
 	s.mu.Lock()
 	s.coveredSeq, s.coveredEpoch = h.Head, h.Epoch
+	s.planned = true
+	// Live events this read covers come from history: they no longer
+	// count as falling behind.
+	s.pending = slices.DeleteFunc(s.pending, func(ev triagem.Event) bool {
+		return ev.Seq <= h.Head && ev.Epoch == h.Epoch
+	})
+	if len(s.pending) > cap(s.events) {
+		s.finishLocked(triagem.ErrSlowConsumer)
+	}
 	s.mu.Unlock()
 	if reaches(h, s.lastSeq, s.epoch) {
 		// Learn the epoch now, even with nothing to deliver, so that a
