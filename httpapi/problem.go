@@ -68,7 +68,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	s.metrics.errors.WithLabelValues(code).Inc()
 	writeProblem(w, Problem{
-		Type:     "https://triagem.dev/problems/" + code,
+		Type:     "urn:triagem:problem:" + code,
 		Title:    http.StatusText(status),
 		Status:   status,
 		Detail:   triagem.ErrorMessage(err),

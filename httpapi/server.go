@@ -284,7 +284,7 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_ = json.NewEncoder(w).Encode(map[string]any{
-			"type": "https://triagem.dev/problems/unavailable", "title": "Service Unavailable",
+			"type": "urn:triagem:problem:unavailable", "title": "Service Unavailable",
 			"status": http.StatusServiceUnavailable, "code": triagem.EUNAVAILABLE, "checks": checks,
 		})
 		return
