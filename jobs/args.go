@@ -7,9 +7,10 @@ import (
 
 // Job kinds.
 const (
-	KindAnalyze = "analyze"
-	KindNotify  = "notify"
-	KindCleanup = "cleanup"
+	KindAnalyze   = "analyze"
+	KindNotify    = "notify"
+	KindCleanup   = "cleanup"
+	KindReconcile = "reconcile"
 )
 
 // Priorities: River runs 1 before 2 before 3 before 4.
@@ -81,5 +82,18 @@ func (CleanupArgs) Kind() string { return KindCleanup }
 
 // InsertOpts puts cleanup on the maintenance queue at the lowest priority.
 func (CleanupArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueMaintenance, Priority: priorityChores}
+}
+
+// ReconcileArgs fails the cases whose analysis was given up without anyone
+// marking them: a worker that died on the last attempt, whose job River's
+// rescuer discards without running our middleware.
+type ReconcileArgs struct{}
+
+// Kind is the job kind.
+func (ReconcileArgs) Kind() string { return KindReconcile }
+
+// InsertOpts puts reconcile with the other chores.
+func (ReconcileArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueMaintenance, Priority: priorityChores}
 }

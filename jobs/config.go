@@ -66,8 +66,9 @@ const (
 
 	WebhookTimeoutDefault = 10 * time.Second
 
-	RetentionDefault       = 30 * 24 * time.Hour
-	CleanupIntervalDefault = time.Hour
+	RetentionDefault         = 30 * 24 * time.Hour
+	CleanupIntervalDefault   = time.Hour
+	ReconcileIntervalDefault = time.Minute
 )
 
 // Handler does the work the jobs stand for. The orchestrator implements it.
@@ -80,6 +81,9 @@ type Handler interface {
 	Analyze(ctx context.Context, caseID string) (*triagem.Result, error)
 	// Fail marks the case failed with reason and publishes triage_failed.
 	Fail(ctx context.Context, caseID, reason string) error
+	// Abandon marks the case failed with reason only if it is still
+	// analyzing: its analysis job was discarded without Fail being called.
+	Abandon(ctx context.Context, caseID, reason string) error
 	// ExpireCases erases cases last written before t (with messages, results
 	// and event history) and returns how many.
 	ExpireCases(ctx context.Context, before time.Time) (int, error)
@@ -173,6 +177,10 @@ type Config struct {
 	// Defaults to JobTimeout + 1 minute. River checks for stuck jobs every
 	// 30 seconds.
 	RescueStuckJobsAfter time.Duration
+	// ReconcileInterval is how often discarded analyses are checked for
+	// cases left analyzing (a worker that died on the last attempt).
+	// Defaults to 1 minute.
+	ReconcileInterval time.Duration
 
 	// WebhookURL receives every completed result. Empty disables the notify
 	// job.
@@ -215,6 +223,7 @@ func (cfg Config) WithDefaults() Config {
 	}
 	cfg.Retention = cmp.Or(cfg.Retention, RetentionDefault)
 	cfg.CleanupInterval = cmp.Or(cfg.CleanupInterval, CleanupIntervalDefault)
+	cfg.ReconcileInterval = cmp.Or(cfg.ReconcileInterval, ReconcileIntervalDefault)
 	return cfg
 }
 
@@ -239,7 +248,7 @@ func (cfg Config) validate() error {
 	if cfg.AnalysisWorkers < 1 || cfg.NotificationWorkers < 1 || cfg.MaintenanceWorkers < 1 {
 		return errors.New("worker counts must be at least 1")
 	}
-	for kind, k := range map[string]KindConfig{KindAnalyze: cfg.Analyze, KindNotify: cfg.Notify, KindCleanup: cfg.Cleanup} {
+	for kind, k := range map[string]KindConfig{KindAnalyze: cfg.Analyze, KindNotify: cfg.Notify, KindCleanup: cfg.Cleanup, KindReconcile: cfg.Cleanup} {
 		if err := k.validate(kind); err != nil {
 			return err
 		}

@@ -202,6 +202,7 @@ type fakeHandler struct {
 	results   map[string]*triagem.Result
 	stored    map[string]int // how many times a result was stored, per case
 	fails     []failCall
+	abandoned []failCall
 	expiredAt []time.Time
 }
 
@@ -250,6 +251,13 @@ func (h *fakeHandler) Fail(_ context.Context, caseID, reason string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.fails = append(h.fails, failCall{caseID, reason})
+	return nil
+}
+
+func (h *fakeHandler) Abandon(_ context.Context, caseID, reason string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.abandoned = append(h.abandoned, failCall{caseID, reason})
 	return nil
 }
 

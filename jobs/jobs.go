@@ -90,6 +90,7 @@ func (c *Client) riverConfig() *river.Config {
 	river.AddWorker(workers, &analyzeWorker{c: c})
 	river.AddWorker(workers, &notifyWorker{c: c})
 	river.AddWorker(workers, &cleanupWorker{c: c})
+	river.AddWorker(workers, &reconcileWorker{c: c})
 
 	rc := &river.Config{
 		FetchCooldown:        c.cfg.FetchCooldown,
@@ -116,8 +117,9 @@ func (c *Client) riverConfig() *river.Config {
 	// Without a listener the client would otherwise log that it falls back
 	// to polling on every start.
 	rc.PollOnly = c.cfg.Dialect == DialectPostgres && c.cfg.Pool == nil
+	rc.PeriodicJobs = []*river.PeriodicJob{c.reconcilePeriodicJob()}
 	if c.cfg.Retention > 0 {
-		rc.PeriodicJobs = []*river.PeriodicJob{c.cleanupPeriodicJob()}
+		rc.PeriodicJobs = append(rc.PeriodicJobs, c.cleanupPeriodicJob())
 	}
 	return rc
 }

@@ -673,3 +673,32 @@ var (
 func rowWithErrors(kind string, id int64, errs int) *rivertype.JobRow {
 	return &rivertype.JobRow{ID: id, Kind: kind, Errors: make([]rivertype.AttemptError, errs)}
 }
+
+// TestReconcileAbandonsCasesOfDiscardedAnalyses covers a worker that died on
+// its last attempt: River's rescuer discards the job without our middleware,
+// and the reconcile job hands the case to Handler.Abandon.
+func TestReconcileAbandonsCasesOfDiscardedAnalyses(t *testing.T) {
+	t.Parallel()
+	dialects(t, func(t *testing.T, d database) {
+		h := newFakeHandler()
+		cfg := testConfig(d, h, &fakePublisher{})
+		cfg.Work = false // nothing runs the job: it is discarded by hand below
+		c, err := New(cfg)
+		require.NoError(t, err)
+		require.NoError(t, c.Migrate(context.Background()))
+		id := caseID(t, 0)
+		enqueue(t, c, id, "alice", true)
+		task := onlyTask(t, c, id, KindAnalyze)
+		// What the rescuer does to a stuck job that has no attempt left.
+		_, err = d.db.Exec(`UPDATE river_job SET state = 'discarded', attempt = max_attempts, finalized_at = CURRENT_TIMESTAMP WHERE id = $1`, task.ID)
+		require.NoError(t, err)
+
+		require.NoError(t, c.reconcile(context.Background()))
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		require.Len(t, h.abandoned, 1)
+		require.Equal(t, id, h.abandoned[0].caseID)
+		require.Contains(t, h.abandoned[0].reason, "abandoned")
+		require.Empty(t, h.fails, "Fail is for the ordinary path")
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/triagem/triagem"
 )
@@ -89,5 +90,55 @@ func (c *Client) cleanupPeriodicJob() *river.PeriodicJob {
 			}
 		},
 		&river.PeriodicJobOpts{ID: KindCleanup, RunOnStart: true},
+	)
+}
+
+// reconcileBatch bounds one reconcile run: the newest discarded analyses
+// are the ones that can still have a case waiting.
+const reconcileBatch = 100
+
+// reconcileWorker fails cases left analyzing by a discarded analysis.
+type reconcileWorker struct {
+	river.WorkerDefaults[ReconcileArgs]
+	c *Client
+}
+
+func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs]) error {
+	return w.c.reconcile(ctx)
+}
+
+// reconcile calls Handler.Abandon for the newest discarded analyze jobs; it
+// changes nothing for cases that are no longer analyzing.
+func (c *Client) reconcile(ctx context.Context) error {
+	params := river.NewJobListParams().Kinds(KindAnalyze).States(rivertype.JobStateDiscarded).
+		OrderBy(river.JobListOrderByFinalizedAt, river.SortOrderDesc).First(reconcileBatch)
+	res, err := c.river.JobList(ctx, params)
+	if err != nil {
+		return fmt.Errorf("list discarded analyses: %w", err)
+	}
+	for _, job := range res.Jobs {
+		caseID := caseIDOf(job)
+		if caseID == "" {
+			continue
+		}
+		reason := fmt.Sprintf("analysis abandoned after %d attempts: its worker stopped (task %d)", job.Attempt, job.ID)
+		if err := c.cfg.Handler.Abandon(ctx, caseID, reason); err != nil && !triagem.IsCode(err, triagem.ENOTFOUND) {
+			return fmt.Errorf("abandon case %s: %w", caseID, err)
+		}
+	}
+	return nil
+}
+
+// reconcilePeriodicJob runs reconcile every ReconcileInterval.
+func (c *Client) reconcilePeriodicJob() *river.PeriodicJob {
+	return river.NewPeriodicJob(
+		river.PeriodicInterval(c.cfg.ReconcileInterval),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return ReconcileArgs{}, &river.InsertOpts{
+				MaxAttempts: c.cfg.Cleanup.MaxAttempts,
+				UniqueOpts:  river.UniqueOpts{ByPeriod: c.cfg.ReconcileInterval},
+			}
+		},
+		&river.PeriodicJobOpts{ID: KindReconcile, RunOnStart: true},
 	)
 }

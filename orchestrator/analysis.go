@@ -77,6 +77,18 @@ func (o *Orchestrator) Analyze(ctx context.Context, caseID string) (*triagem.Res
 // completed case is left as it is; a failed one (a retried task that failed
 // again) takes the new reason.
 func (o *Orchestrator) Fail(ctx context.Context, caseID, reason string) error {
+	return o.fail(ctx, caseID, reason, triagem.StatusAnalyzing, triagem.StatusFailed)
+}
+
+// Abandon marks a case failed with reason only while it is analyzing: its
+// analysis was given up (a worker died on the last attempt) and nothing else
+// will finish it.
+func (o *Orchestrator) Abandon(ctx context.Context, caseID, reason string) error {
+	return o.fail(ctx, caseID, reason, triagem.StatusAnalyzing)
+}
+
+// fail moves a case in one of the from statuses to failed.
+func (o *Orchestrator) fail(ctx context.Context, caseID, reason string, from ...triagem.Status) error {
 	c, err := o.cfg.Store.CaseGet(ctx, caseID)
 	if err != nil {
 		if triagem.IsCode(err, triagem.ENOTFOUND) {
@@ -84,7 +96,7 @@ func (o *Orchestrator) Fail(ctx context.Context, caseID, reason string) error {
 		}
 		return fmt.Errorf("orchestrator: fail: %w", err)
 	}
-	if c.Status == triagem.StatusCompleted || c.Status == triagem.StatusInterviewing {
+	if !slices.Contains(from, c.Status) {
 		return nil
 	}
 	c.Status = triagem.StatusFailed
