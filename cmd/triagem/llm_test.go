@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -48,9 +46,7 @@ func TestServeWithAnLLM(t *testing.T) {
 	env := []string{"TRIAGEM_DATABASE_URL=" + filepath.Join(t.TempDir(), "t.db"), "TRIAGEM_JWT_SECRET=", "TRIAGEM_JWKS_URL=",
 		"TRIAGEM_LLM_BASE_URL=" + fake.URL + "/v1", "TRIAGEM_LLM_API_KEY=sk-test", "TRIAGEM_LLM_MODELS=fake-model"}
 	p := start(t, env, "serve")
-	out, err := exec.Command(binary, "token", "--sub", "alice").Output()
-	require.NoError(t, err)
-	token := strings.TrimSpace(string(out))
+	token := devToken(t, "alice")
 
 	var started struct {
 		CaseID string `json:"case_id"`

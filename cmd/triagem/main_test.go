@@ -183,9 +183,7 @@ func TestServeEmbeddedDevMode(t *testing.T) {
 	dir := t.TempDir()
 	p := start(t, []string{"TRIAGEM_DATABASE_URL=" + filepath.Join(dir, "t.db"), "TRIAGEM_JWT_SECRET=", "TRIAGEM_JWKS_URL="}, "serve")
 
-	out, err := exec.Command(binary, "token", "--sub", "alice").Output()
-	require.NoError(t, err)
-	token := strings.TrimSpace(string(out))
+	token := devToken(t, "alice")
 	caseID := converse(t, "http://"+p.addr, token)
 	waitCompleted(t, "http://"+p.addr, token, caseID, 30*time.Second)
 
@@ -240,6 +238,14 @@ func TestTokenIsAcceptedByTheDevVerifier(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "bob", id.Subject)
 	require.EqualValues(t, "admin", id.Role)
+}
+
+// devToken mints a dev-mode token with `triagem token`, as a user would.
+func devToken(t *testing.T, sub string) string {
+	t.Helper()
+	out, err := exec.Command(binary, "token", "--sub", sub).Output()
+	require.NoError(t, err)
+	return strings.TrimSpace(string(out))
 }
 
 // lockedBuffer collects a process's output safely across goroutines.

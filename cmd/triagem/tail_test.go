@@ -22,9 +22,7 @@ func TestTailResumesAfterDrops(t *testing.T) {
 	env := []string{"TRIAGEM_DATABASE_URL=" + filepath.Join(t.TempDir(), "t.db"), "TRIAGEM_JWT_SECRET=", "TRIAGEM_JWKS_URL=",
 		"TRIAGEM_STREAM_LIFETIME=1s", "TRIAGEM_HEARTBEAT=100ms"}
 	p := start(t, env, "serve")
-	out, err := exec.Command(binary, "token", "--sub", "alice").Output()
-	require.NoError(t, err)
-	token := strings.TrimSpace(string(out))
+	token := devToken(t, "alice")
 	var started struct {
 		CaseID string `json:"case_id"`
 	}
