@@ -116,11 +116,11 @@ type subscriber struct {
 	// coveredSeq and coveredEpoch are where the catch-up's last history
 	// read ended: live events up to there are in its batch, so they are
 	// dropped rather than buffered (pub/sub may deliver them late).
-	coveredSeq   int64
+	coveredSeq int64
 	// planned is set once the first history read is in: live events that
 	// arrive before it may all be in that read, so they do not count
 	// against the buffer until it says which are new.
-	planned bool
+	planned      bool
 	coveredEpoch string
 }
 
