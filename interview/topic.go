@@ -1,7 +1,5 @@
 package interview
 
-import "math/bits"
-
 // topic is one thing the interviewer wants to know about a case.
 type topic uint8
 
@@ -36,8 +34,6 @@ func setOf(ts ...topic) topicSet {
 }
 
 func (s topicSet) has(t topic) bool { return s&(1<<t) != 0 }
-
-func (s topicSet) len() int { return bits.OnesCount16(uint16(s)) }
 
 // coreTopics are asked in every case; a low-complexity case needs no more.
 var coreTopics = []topic{topicFacts, topicDates, topicParties, topicDocuments, topicAmounts, topicAttempts, topicDeadlines}
