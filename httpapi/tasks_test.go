@@ -322,9 +322,14 @@ func TestRiverUIIsForAdmins(t *testing.T) {
 			} `json:"data"`
 		}
 		require.NoError(t, json.Unmarshal(body, &list), "%s", body)
-		require.Len(t, list.Data, 1)
-		require.Equal(t, jobs.KindAnalyze, list.Data[0].Kind)
-		require.Equal(t, f.analyzeTask(alice, caseID).ID, list.Data[0].ID)
+		// The periodic reconcile job may be listed too; the case's analysis must.
+		var analyses []int64
+		for _, j := range list.Data {
+			if j.Kind == jobs.KindAnalyze {
+				analyses = append(analyses, j.ID)
+			}
+		}
+		require.Equal(t, []int64{f.analyzeTask(alice, caseID).ID}, analyses)
 	})
 
 	t.Run("a token in the query becomes a dashboard cookie", func(t *testing.T) {
