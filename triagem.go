@@ -7,6 +7,7 @@ package triagem
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"time"
 )
 
@@ -83,18 +84,23 @@ func (s Strategy) FlowType() FlowType {
 // Role is what a caller may do.
 type Role string
 
-// Roles: a client reaches only its own cases; a service may also publish
-// custom events; an admin reaches everything.
+// Roles: a client reaches only its own cases; staff (the firm's people)
+// read and handle every case but cannot manage queues; a service may also
+// publish custom events; an admin reaches everything.
 const (
 	RoleClient  Role = "client"
+	RoleStaff   Role = "staff"
 	RoleAdmin   Role = "admin"
 	RoleService Role = "service"
 )
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
-	return r == RoleClient || r == RoleAdmin || r == RoleService
+	return r == RoleClient || r == RoleStaff || r == RoleAdmin || r == RoleService
 }
+
+// ReadsAllCases reports whether r sees every case, not only its own.
+func (r Role) ReadsAllCases() bool { return r == RoleStaff || r == RoleAdmin }
 
 // Case is one person's legal problem going through triage.
 type Case struct {
@@ -104,8 +110,8 @@ type Case struct {
 	Complexity Complexity `json:"complexity"`
 	Confidence float64    `json:"confidence"`
 	Strategy   Strategy   `json:"strategy"`
-	// Area is the current estimate of the legal area (for example "consumidor").
-	Area string `json:"area"`
+	// Area is the current estimate of the legal area.
+	Area Area `json:"area"`
 	// Questions counts the questions the interviewer has asked, greeting excluded.
 	Questions int `json:"questions"`
 	// Error is why the case failed, when it did.
@@ -142,8 +148,11 @@ type Assessment struct {
 	Complexity Complexity `json:"complexity"`
 	Confidence float64    `json:"confidence"` // 0..1
 	Strategy   Strategy   `json:"strategy"`
-	Area       string     `json:"area"`
-	Subarea    string     `json:"subarea"`
+	Area       Area       `json:"area"`
+	Subarea    Subarea    `json:"subarea"`
+	// SafetyNotice, when set, tells a person in danger now where to call
+	// (190, 180, 100); it is shown before anything else.
+	SafetyNotice string `json:"safety_notice,omitempty"`
 	// Complete is true when the interviewer has what it needs.
 	Complete bool `json:"complete"`
 	// Missing lists the topics still unknown, most important first.
@@ -183,15 +192,104 @@ type Analyzer interface {
 
 // TriageData is the structured reading of a case.
 type TriageData struct {
-	Area              string   `json:"area"`
-	Subarea           string   `json:"subarea"`
-	UrgencyH          int      `json:"urgency_h"`
-	Summary           string   `json:"summary"`
-	Keywords          []string `json:"keywords"`
-	Sentiment         string   `json:"sentiment"`
+	// Area is the legal area; in JSON "area_id" is its slug and "area" its
+	// display name (see MarshalJSON).
+	Area    Area    `json:"area_id"`
+	Subarea Subarea `json:"subarea"`
+	// UrgencyH is within how many hours the client should get help.
+	UrgencyH int `json:"urgency_h"`
+	// UrgencyReason says which rule set UrgencyH, in Portuguese.
+	UrgencyReason string `json:"urgency_reason"`
+	// Summary is one composed Portuguese sentence of at most 240 characters.
+	Summary   string    `json:"summary"`
+	Keywords  []string  `json:"keywords"`
+	Sentiment Sentiment `json:"sentiment"`
+	// Distress is true when the client shows fear, despair or urgency.
+	Distress          bool     `json:"distress"`
 	CaseType          string   `json:"case_type"`
 	ComplexityFactors []string `json:"complexity_factors"`
-	Entities          Entities `json:"entities"`
+	// NextSteps are 2–5 concrete steps for the area and subarea.
+	NextSteps []string `json:"next_steps"`
+	// Documents are what the client should gather.
+	Documents []string `json:"documents"`
+	// DeadlineWarning names a well-established legal time limit that
+	// applies, with its source; empty when none does.
+	DeadlineWarning string `json:"deadline_warning,omitempty"`
+	// SafetyNotice is set when the description signals danger now.
+	SafetyNotice     string            `json:"safety_notice,omitempty"`
+	AreaAlternatives []AreaAlternative `json:"area_alternatives"`
+	Entities         Entities          `json:"entities"`
+}
+
+// AreaAlternative is one candidate area with its score (0..1).
+type AreaAlternative struct {
+	Area  Area    `json:"area_id"`
+	Score float64 `json:"score"`
+}
+
+// MarshalJSON adds the display names: "area" (and "subarea_name",
+// "urgency_level") beside the slugs, so that clients never map slugs to
+// words themselves.
+func (d TriageData) MarshalJSON() ([]byte, error) {
+	type plain TriageData
+	return json.Marshal(struct {
+		AreaName string `json:"area"`
+		plain
+		SubareaName  string       `json:"subarea_name"`
+		UrgencyLevel UrgencyLevel `json:"urgency_level"`
+	}{d.Area.Name(), plain(d), SubareaName(d.Subarea), UrgencyLevelFor(d.UrgencyH).ID})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, and rows stored before the
+// 17-area taxonomy (whose "area" held a slug and had no "area_id").
+func (d *TriageData) UnmarshalJSON(b []byte) error {
+	type plain TriageData
+	var v struct {
+		AreaName string `json:"area"`
+		plain
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*d = TriageData(v.plain)
+	if d.Area == "" && v.AreaName != "" {
+		a, err := ParseArea(v.AreaName)
+		if err != nil {
+			return err
+		}
+		d.Area = a
+	}
+	return nil
+}
+
+// MarshalJSON adds the area's display name as "area".
+func (a AreaAlternative) MarshalJSON() ([]byte, error) {
+	type plain AreaAlternative
+	return json.Marshal(struct {
+		Name string `json:"area"`
+		plain
+	}{a.Area.Name(), plain(a)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (a *AreaAlternative) UnmarshalJSON(b []byte) error {
+	type plain AreaAlternative
+	var v struct {
+		Name string `json:"area"`
+		plain
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*a = AreaAlternative(v.plain)
+	if a.Area == "" && v.Name != "" {
+		parsed, err := ParseArea(v.Name)
+		if err != nil {
+			return err
+		}
+		a.Area = parsed
+	}
+	return nil
 }
 
 // Entities are the things named in the conversation.
@@ -235,7 +333,7 @@ type AnalyzerRun struct {
 	OK         bool   `json:"ok"`
 	Error      string `json:"error,omitempty"`
 	DurationMS int64  `json:"duration_ms"`
-	Area       string `json:"area,omitempty"`
+	Area       Area   `json:"area,omitempty"`
 }
 
 // TxHook runs inside the transaction that writes a case, so that work queued

@@ -84,7 +84,7 @@ type statusResponse struct {
 	Complexity  triagem.Complexity `json:"complexity"`
 	Confidence  float64            `json:"confidence"`
 	Strategy    triagem.Strategy   `json:"strategy"`
-	Area        string             `json:"area,omitempty"`
+	Area        triagem.Area       `json:"area,omitempty"`
 	Questions   int                `json:"questions"`
 	StartedAt   time.Time          `json:"started_at"`
 	UpdatedAt   time.Time          `json:"updated_at"`

@@ -63,8 +63,8 @@ func (*LexiconAnalyzer) Analyze(ctx context.Context, in triagem.AnalysisInput) (
 	s := scoreWeighted(r)
 	area, subarea, caseType := s.best()
 	if area == "" {
-		area = cmp.Or(in.Assessment.Area, areaUnknown)
-		subarea = cmp.Or(in.Assessment.Subarea, subareaUnknown)
+		area = string(cmp.Or(in.Assessment.Area, areaUnknown))
+		subarea = string(cmp.Or(in.Assessment.Subarea, subareaUnknown))
 	}
 	d := r.triageData(area, subarea, caseType, s.keywords())
 	d.UrgencyH = s.urgency(r, area)

@@ -20,7 +20,7 @@ func Extract(messages []triagem.Message, a triagem.Assessment) triagem.TriageDat
 		caseType = r.best.caseType
 	}
 	if area == "" {
-		area, subarea = cmp.Or(a.Area, areaUnknown), cmp.Or(a.Subarea, subareaUnknown)
+		area, subarea = string(cmp.Or(a.Area, areaUnknown)), string(cmp.Or(a.Subarea, subareaUnknown))
 	}
 	return r.triageData(area, subarea, caseType, r.keywords())
 }
@@ -30,12 +30,12 @@ func Extract(messages []triagem.Message, a triagem.Assessment) triagem.TriageDat
 func (r *reading) triageData(area, subarea, caseType string, keywords []string) triagem.TriageData {
 	urgency, _ := r.urgency(area)
 	return triagem.TriageData{
-		Area:              area,
-		Subarea:           subarea,
+		Area:              triagem.Area(area),
+		Subarea:           triagem.Subarea(subarea),
 		UrgencyH:          urgency,
 		Summary:           r.summary(labelOf(caseType)),
 		Keywords:          keywords,
-		Sentiment:         r.sentiment(),
+		Sentiment:         triagem.Sentiment(r.sentiment()),
 		CaseType:          caseType,
 		ComplexityFactors: append([]string{}, r.factors...),
 		Entities: triagem.Entities{

@@ -61,7 +61,7 @@ func checkTriageData(t *testing.T, d triagem.TriageData) {
 			require.NotEmpty(t, s)
 		}
 	}
-	for _, s := range []string{d.Area, d.Subarea, d.Summary, d.Sentiment, d.CaseType} {
+	for _, s := range []string{string(d.Area), string(d.Subarea), d.Summary, string(d.Sentiment), d.CaseType} {
 		require.NotEmpty(t, s)
 		require.True(t, utf8.ValidString(s), "%q", s)
 	}

@@ -81,8 +81,8 @@ func (iv *Interviewer) Next(ctx context.Context, messages []triagem.Message) (tr
 	a := triagem.Assessment{
 		Complexity: r.complexity,
 		Strategy:   triagem.StrategyFor(r.complexity),
-		Area:       r.area,
-		Subarea:    r.subarea,
+		Area:       triagem.Area(r.area),
+		Subarea:    triagem.Subarea(r.subarea),
 		Confidence: confidence(covered, required, r.clarity),
 		Missing:    missing(covered, required),
 	}

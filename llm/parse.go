@@ -17,16 +17,11 @@ import (
 	"github.com/triagem/triagem"
 )
 
-// areas are the legal areas an answer may name: the built-in analyzers'
-// vocabulary first (so that an ensemble vote compares like with like), then
-// two they never produce.
-var areas = []string{
-	"consumidor", "trabalhista", "familia", "previdenciario", "civil", "empresarial",
-	"penal", "tributario", "transito", "imobiliario", "propriedade_intelectual",
-	"administrativo", "ambiental",
-}
+// areas are the legal areas an answer may name: the root taxonomy's slugs.
+var areas = slugs(triagem.Areas())
 
-// areaAliases read common spellings of an area, after normalisation.
+// areaAliases read common spellings of an area, after normalisation
+// (display names and legacy slugs are read by triagem.ParseArea).
 var areaAliases = map[string]string{
 	"consumer": "consumidor", "defesa_do_consumidor": "consumidor",
 	"trabalho": "trabalhista", "labor": "trabalhista", "employment": "trabalhista",
@@ -34,19 +29,35 @@ var areaAliases = map[string]string{
 	"previdencia": "previdenciario", "social_security": "previdenciario",
 	"civel":     "civil",
 	"comercial": "empresarial", "societario": "empresarial", "business": "empresarial", "corporate": "empresarial",
-	"criminal": "penal", "processo_penal": "penal",
+	"penal": "criminal", "processo_penal": "criminal", "transito": "administrativo",
 	"tributos": "tributario", "fiscal": "tributario", "tax": "tributario",
-	"traffic":     "transito",
 	"imobiliaria": "imobiliario", "real_estate": "imobiliario",
 	"intellectual_property": "propriedade_intelectual", "pi": "propriedade_intelectual",
 	"administrative": "administrativo", "environmental": "ambiental",
+	"banking": "bancario", "banco": "bancario", "health": "saude", "direito_digital": "digital",
+	"startup": "startups", "regulatory": "regulatorio", "regulacao": "regulatorio",
 }
 
 // sentiments are the client's tones an answer may name.
-var sentiments = []string{"urgente", "negativo", "neutro", "positivo"}
+var sentiments = func() []string {
+	var out []string
+	for _, s := range triagem.Sentiments() {
+		out = append(out, string(s.ID))
+	}
+	return out
+}()
 
 var sentimentAliases = map[string]string{
-	"urgent": "urgente", "negative": "negativo", "neutral": "neutro", "positive": "positivo",
+	"urgent": "angustiado", "urgente": "angustiado", "negative": "frustrado", "negativo": "frustrado",
+	"neutral": "neutro", "positive": "neutro", "positivo": "neutro", "worried": "preocupado",
+}
+
+func slugs(as []triagem.Area) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = string(a)
+	}
+	return out
 }
 
 // Complexities an interview answer may name, with Portuguese spellings.
@@ -104,10 +115,13 @@ func ParseTriageData(answer string) (triagem.TriageData, error) {
 	var err error
 	if a.Area == nil {
 		errs = append(errs, errors.New("area missing"))
-	} else if d.Area, err = canonical(*a.Area, areas, areaAliases); err != nil {
+	} else if area, err := canonical(*a.Area, areas, areaAliases); err != nil {
 		errs = append(errs, fmt.Errorf("area: %w", err))
+	} else {
+		d.Area = triagem.Area(area)
 	}
-	d.Subarea, err = slugField(a.Subarea, "geral")
+	subarea, err := slugField(a.Subarea, "geral")
+	d.Subarea = triagem.Subarea(subarea)
 	errs = appendErr(errs, "subarea", err)
 	d.CaseType, err = slugField(a.CaseType, "outro")
 	errs = appendErr(errs, "case_type", err)
@@ -126,7 +140,9 @@ func ParseTriageData(answer string) (triagem.TriageData, error) {
 	}
 	d.Sentiment = "neutro"
 	if a.Sentiment != nil && strings.TrimSpace(*a.Sentiment) != "" {
-		d.Sentiment, err = canonical(*a.Sentiment, sentiments, sentimentAliases)
+		var sentiment string
+		sentiment, err = canonical(*a.Sentiment, sentiments, sentimentAliases)
+		d.Sentiment = triagem.Sentiment(sentiment)
 		errs = appendErr(errs, "sentiment", err)
 	}
 	d.Keywords, err = cleanList(a.Keywords)
@@ -199,11 +215,15 @@ func ParseTurn(answer string) (triagem.Turn, error) {
 		t.Assessment.Confidence = *c
 	}
 	if a.Area != nil && strings.TrimSpace(*a.Area) != "" {
-		t.Assessment.Area, err = canonical(*a.Area, areas, areaAliases)
+		var area string
+		area, err = canonical(*a.Area, areas, areaAliases)
+		t.Assessment.Area = triagem.Area(area)
 		errs = appendErr(errs, "area", err)
 	}
 	if t.Assessment.Area != "" {
-		t.Assessment.Subarea, err = slugField(a.Subarea, "")
+		var subarea string
+		subarea, err = slugField(a.Subarea, "")
+		t.Assessment.Subarea = triagem.Subarea(subarea)
 		errs = appendErr(errs, "subarea", err)
 	}
 	t.Assessment.Complete = a.Complete != nil && *a.Complete

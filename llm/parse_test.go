@@ -97,17 +97,17 @@ func checkStrict(t *testing.T, schema map[string]any) {
 func checkTriage(t *testing.T, d triagem.TriageData) {
 	t.Helper()
 	require.Contains(t, areas, d.Area)
-	require.Contains(t, sentiments, d.Sentiment)
+	require.Contains(t, sentiments, string(d.Sentiment))
 	require.GreaterOrEqual(t, d.UrgencyH, 1)
 	require.LessOrEqual(t, d.UrgencyH, MaxUrgencyH)
 	require.NotEmpty(t, d.Summary)
 	require.LessOrEqual(t, utf8.RuneCountInString(d.Summary), maxSummary)
-	for _, s := range []string{d.Subarea, d.CaseType} {
+	for _, s := range []string{string(d.Subarea), d.CaseType} {
 		require.NotEmpty(t, s)
 		require.LessOrEqual(t, utf8.RuneCountInString(s), maxSlugRunes)
 		require.Equal(t, normalize(s), s, "a slug is normalised")
 	}
-	for _, s := range []string{d.Summary, d.Subarea, d.CaseType} {
+	for _, s := range []string{d.Summary, string(d.Subarea), d.CaseType} {
 		checkClean(t, s, true)
 	}
 	lists := [][]string{d.Keywords, d.ComplexityFactors, d.Entities.Parties, d.Entities.Dates, d.Entities.Amounts, d.Entities.Locations}

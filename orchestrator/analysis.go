@@ -200,7 +200,7 @@ func runOne(ctx context.Context, a triagem.Analyzer, in triagem.AnalysisInput) (
 
 // voteArea returns the most chosen area (earliest analyzer first on ties),
 // its votes and whether another area had as many.
-func voteArea(datas []triagem.TriageData) (area string, votes int, tied bool) {
+func voteArea(datas []triagem.TriageData) (area triagem.Area, votes int, tied bool) {
 	for _, d := range datas {
 		n := countArea(datas, d.Area)
 		switch {
@@ -213,7 +213,7 @@ func voteArea(datas []triagem.TriageData) (area string, votes int, tied bool) {
 	return area, votes, tied
 }
 
-func countArea(datas []triagem.TriageData, area string) int {
+func countArea(datas []triagem.TriageData, area triagem.Area) int {
 	n := 0
 	for _, d := range datas {
 		if d.Area == area {
@@ -225,7 +225,7 @@ func countArea(datas []triagem.TriageData, area string) int {
 
 // mergeAgreeing takes the first analyzer that chose area as the base and adds
 // the keywords, factors and entities the others that agree found.
-func mergeAgreeing(datas []triagem.TriageData, area string) triagem.TriageData {
+func mergeAgreeing(datas []triagem.TriageData, area triagem.Area) triagem.TriageData {
 	var out triagem.TriageData
 	found := false
 	for _, d := range datas {

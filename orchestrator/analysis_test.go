@@ -23,7 +23,7 @@ func (f fakeAnalyzer) Analyze(ctx context.Context, _ triagem.AnalysisInput) (tri
 	if f.err != nil {
 		return triagem.TriageData{}, f.err
 	}
-	return triagem.TriageData{Area: f.area, UrgencyH: 72, Keywords: f.words,
+	return triagem.TriageData{Area: triagem.Area(f.area), UrgencyH: 72, Keywords: f.words,
 		Entities: triagem.Entities{Parties: []string{f.name}}}, nil
 }
 
