@@ -30,6 +30,7 @@ export function matches(c, f) {
 export function fillFilters(labels) {
   const opts = (id, items) => {
     const select = $(id);
+    select.replaceChildren(select.options[0]);
     for (const item of items) select.append(h("option", { value: item.id, text: item.name }));
   };
   opts("f-status", labels.data.statuses || []);

@@ -47,8 +47,10 @@ export function renderChat(state) {
 
   const interviewing = state.status === "interviewing";
   $("composer").hidden = !interviewing;
-  $("progress").textContent = interviewing && state.questionNumber > 0
-    ? `Pergunta ${state.questionNumber}${state.maxQuestions ? ` de até ${state.maxQuestions}` : ""}`
+  // question_number counts the answers so far: the one being asked is next.
+  const asking = state.maxQuestions ? Math.min(state.questionNumber + 1, state.maxQuestions) : state.questionNumber + 1;
+  $("progress").textContent = interviewing && state.maxQuestions
+    ? `Pergunta ${asking} de até ${state.maxQuestions}`
     : "";
   $("send").disabled = !interviewing || state.busy;
   $("send").setAttribute("aria-busy", state.busy ? "true" : "false");

@@ -155,6 +155,7 @@ function onEvent(name, data, seq) {
   switch (name) {
     case "triage_started":
       setMessage(0, "interviewer", data.message);
+      applyProgress(data);
       break;
     case "triage_update": {
       const q = typeof data.question_number === "number" ? data.question_number : data.question;
@@ -163,8 +164,7 @@ function onEvent(name, data, seq) {
         setMessage(2 * q - 1, "client", client);
         setMessage(2 * q, "interviewer", data.reply);
       }
-      if (data.status && data.status !== "interviewing") state.questionNumber = q || state.questionNumber;
-      applyProgress({ status: data.status, max_questions: data.max_questions, safety_notice: data.safety_notice });
+      applyProgress({ status: data.status, question_number: q, max_questions: data.max_questions, safety_notice: data.safety_notice });
       break;
     }
     case "triage_completed":
