@@ -335,6 +335,7 @@ func (s CaseSummary) MarshalJSON() ([]byte, error) {
 		Complexity   Complexity   `json:"complexity,omitempty"`
 		Handling     handling     `json:"handling"`
 		HasContact   bool         `json:"has_contact"`
+		ConsentAt    time.Time    `json:"consent_at,omitzero"`
 		StartedAt    time.Time    `json:"started_at"`
 		UpdatedAt    time.Time    `json:"updated_at"`
 	}{
@@ -342,7 +343,7 @@ func (s CaseSummary) MarshalJSON() ([]byte, error) {
 		Subarea: c.Subarea, SubareaName: SubareaName(c.Subarea),
 		UrgencyH: c.UrgencyH, Summary: c.Summary, Complexity: c.Complexity,
 		Handling:   handling{State: cmpHandling(s.Handling), Assignee: s.Assignee},
-		HasContact: s.HasContact, StartedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		HasContact: s.HasContact, ConsentAt: c.ConsentAt, StartedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
 	if c.UrgencyH > 0 {
 		v.UrgencyLevel = UrgencyLevelFor(c.UrgencyH).ID

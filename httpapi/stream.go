@@ -226,7 +226,11 @@ func subscriptionEnd(err error) string {
 // snapshot so that the client has the current state at once.
 func (s *Server) appendBusEvent(st *stream, ev triagem.Event) error {
 	if ev.Name == triagem.EventResync {
-		data, _ := json.Marshal(map[string]any{"case_id": ev.CaseID, "last_event_id": ev.Seq})
+		resync := map[string]any{"last_event_id": ev.Seq}
+		if st.key != triagem.InboxChannel {
+			resync["case_id"] = ev.CaseID
+		}
+		data, _ := json.Marshal(resync)
 		st.buf = appendEvent(st.buf, strconv.FormatInt(ev.Seq, 10), triagem.EventResync, data)
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 		defer cancel()
@@ -254,11 +258,11 @@ type stream struct {
 	// first and again after a resync.
 	snapshot func(ctx context.Context) ([]byte, error)
 	// render is an event's data line.
-	render func(ev triagem.Event) ([]byte, error)
-	sub       triagem.Subscription
-	deadline  time.Time
-	out       streamOut
-	buf       []byte
+	render   func(ev triagem.Event) ([]byte, error)
+	sub      triagem.Subscription
+	deadline time.Time
+	out      streamOut
+	buf      []byte
 }
 
 // flush writes the pending frames with one deadline.
