@@ -77,9 +77,10 @@ test("the inbox shows a new case live and sees it turn completed, over the inbox
   await inbox.getByRole("textbox", { name: "Nota interna" }).fill("Ligar amanhã de manhã.");
   await inbox.getByRole("button", { name: "Adicionar nota" }).click();
   await inbox.getByText("Ligar amanhã de manhã.").waitFor();
-  await inbox.getByText("Tarefas").click();
+  await inbox.getByText("Tarefas", { exact: true }).click();
   await inbox.getByRole("cell", { name: "Análise do caso" }).first().waitFor();
   await noInternalWords(inbox);
+  await inbox.getByRole("heading", { name: /^Atendimento de / }).evaluate((el) => el.scrollIntoView({ block: "start" }));
   await screenshot(inbox, "inbox-desktop");
 
   // The filters narrow the list.
@@ -119,7 +120,7 @@ test("an urgent case stands out and is announced; the inbox fits 360 px", async 
   }
   const urgent = cases(inbox).filter({ hasText: "Urgente" });
   await until(async () => (await urgent.count()) > 0, "the urgent case", 30000);
-  await until(async () => /Caso urgente/.test(await inbox.locator("[aria-live=assertive]").innerText()), "the announcement");
+  await until(async () => /Caso urgente/.test(await inbox.getByRole("log", { name: "Avisos" }).innerText()), "the announcement");
   assert.equal(await cases(inbox).first().innerText(), await urgent.first().innerText(), "most urgent first");
   await screenshot(inbox, "inbox-phone");
   await inbox.setViewportSize({ width: 360, height: 740 });

@@ -11,6 +11,12 @@ export function conversation(page) {
   return page.getByRole("list", { name: "Conversa" }).getByRole("listitem");
 }
 
+// messageTexts is the conversation as a person reads it, without the
+// "Você:"/"Assistente:" prefix that screen readers hear.
+export async function messageTexts(page) {
+  return (await conversation(page).allInnerTexts()).map((x) => x.replace(/^(Você|Assistente):\s*/, "").trim());
+}
+
 // until polls fn until it returns a truthy value.
 export async function until(fn, what, timeoutMs = 15000) {
   const deadline = Date.now() + timeoutMs;
@@ -41,10 +47,11 @@ export async function say(page, text) {
   await box.fill(text);
   await box.press("Enter");
   await until(async () => {
-    const items = await conversation(page).allInnerTexts();
+    const items = await messageTexts(page);
     return items.length >= before + 2 && items.at(-1) !== text;
   }, `the reply to “${text}”`);
-  await until(async () => (await page.getByRole("button", { name: "Enviar", exact: true }).isEnabled().catch(() => true)), "the send button");
+  const send = page.getByRole("button", { name: "Enviar", exact: true });
+  await until(async () => !(await box.isVisible()) || (await send.isEnabled()), "the message box to take the next answer");
   return true;
 }
 
@@ -72,8 +79,8 @@ export async function intakeState(page) {
 // noInternalWords fails if the page shows a slug or an English status.
 export async function noInternalWords(page) {
   const text = await page.locator("body").innerText();
-  for (const word of ["failover", "rescisao", "trabalhista", "medium", "interviewing", "analyzing", "completed",
-    "triage_", "case_updated", "null", "undefined", "NaN"]) {
+  for (const word of ["failover", "rescisao", "medium", "low", "high", "interviewing", "analyzing", "completed",
+    "triage_", "case_updated", "undefined", "NaN"]) {
     assert.ok(!text.includes(word), `the page shows “${word}”`);
   }
 }

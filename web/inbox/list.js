@@ -76,6 +76,6 @@ function card(state, c, open) {
     h("span", { text: area }),
     h("span", { class: `badge${urgent ? " urgent" : ""}`, text: urgent ? `Urgente · ${urgency}` : `Urgência: ${urgency}` })),
   h("span", { class: "line2", text: `${labels.status(c.status)} · ${handling} · ${assignee}${c.has_contact ? " · pediu contato" : ""} · ${when(c.updated_at || c.started_at)}` }),
-  c.summary ? h("span", { class: "line2", text: c.summary }) : null);
+  c.summary ? h("span", { class: "line2 summary", text: c.summary }) : null);
   return button;
 }

@@ -133,9 +133,19 @@ function setMessage(index, role, text) {
   if (role === "client" && state.pending && state.pending === text) state.pending = "";
 }
 
+// A case only moves forward; an event that lags behind another (a turn's
+// update published after a fast analysis completed) does not move it back.
+const statusRank = { interviewing: 0, analyzing: 1, failed: 2, completed: 3 };
+
+function setStatus(status) {
+  if (!status) return;
+  if (state.status && (statusRank[status] ?? 0) < (statusRank[state.status] ?? 0)) return;
+  state.status = status;
+}
+
 function applyProgress(data) {
   if (!data) return;
-  if (data.status) state.status = data.status;
+  setStatus(data.status);
   if (typeof data.question_number === "number") state.questionNumber = data.question_number;
   if (typeof data.max_questions === "number") state.maxQuestions = data.max_questions;
   if (data.safety_notice) state.safety = data.safety_notice;
@@ -144,7 +154,7 @@ function applyProgress(data) {
 function applyResult(result) {
   if (!result) return;
   state.result = result;
-  state.status = "completed";
+  setStatus("completed");
   const notice = result.triage_data && result.triage_data.safety_notice;
   if (notice) state.safety = notice;
 }
@@ -171,7 +181,7 @@ function onEvent(name, data, seq) {
       applyResult(data.result);
       break;
     case "triage_failed":
-      state.status = "failed";
+      setStatus("failed");
       break;
     default:
       break;

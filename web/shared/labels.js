@@ -46,7 +46,9 @@ export class Labels {
   urgency(slug, hours) {
     const l = this.level(slug, hours);
     if (!l) return "Urgência ainda não avaliada";
-    return l.advice ? `${l.name} — ${l.advice}` : l.name;
+    const text = l.advice ? `${l.name} — ${l.advice}` : l.name;
+    // Advice without a number ("nas próximas semanas") gets the case's own hours.
+    return hours > 0 && !/\d/.test(l.advice || "") ? `${text} (em até ${duration(hours)})` : text;
   }
 
   urgencyName(slug, hours) {
@@ -65,6 +67,13 @@ export class Labels {
   sentiment(id) {
     return this.sentiments.get(id) || "";
   }
+}
+
+// duration is hours in words: "24 h", "3 dias".
+export function duration(hours) {
+  if (hours <= 48) return `${hours} h`;
+  const days = Math.round(hours / 24);
+  return `${days} ${days === 1 ? "dia" : "dias"}`;
 }
 
 // Timeline words for the stream's events.
