@@ -6,7 +6,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, mkdirSync, rmSync, copyFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
+import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -22,6 +22,11 @@ let binary = "";
 // buildBinary compiles ./cmd/triagem once per test process.
 export function buildBinary() {
   if (binary) return binary;
+  if (process.env.TRIAGEM_BIN) {
+    // Built once by `npm test` for every test file.
+    binary = resolve(process.env.TRIAGEM_BIN);
+    return binary;
+  }
   const dir = mkdtempSync(join(tmpdir(), "triagem-bin-"));
   binary = join(dir, "triagem");
   execFileSync("go", ["build", "-o", binary, "./cmd/triagem"], { cwd: repoRoot, stdio: "inherit" });
@@ -91,6 +96,12 @@ export async function startServer(env = {}) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// mintToken signs a token with the dev secret (what an embedding site's
+// backend would hand over).
+export function mintToken(sub, role = "client") {
+  return execFileSync(buildBinary(), ["token", "--sub", sub, "--role", role], { encoding: "utf8" }).trim();
 }
 
 // launchBrowser starts chromium, or returns null (after saying why) when it

@@ -182,3 +182,33 @@ test("errors are in Portuguese and announced", async (t) => {
   await alert.waitFor();
   assert.equal(await box.inputValue(), long, "the text is given back to edit");
 });
+
+test("keyboard only: consent, start, send and the result", async (t) => {
+  const s = await open(t, desktop);
+  if (!s) return;
+  const { page, errors } = s;
+  await page.goto(`${server.base}/`);
+  await page.getByRole("checkbox", { name: /Li e concordo/ }).waitFor();
+  // Tab until the consent checkbox has focus, then Space, Tab, Enter.
+  for (let i = 0; i < 10 && !(await page.getByRole("checkbox", { name: /Li e concordo/ }).evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.press("Space");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  const box = messageBox(page);
+  await box.waitFor();
+  await until(() => box.evaluate((el) => el === document.activeElement), "focus in the message box");
+  for (const line of dismissal) {
+    if (!(await box.isVisible())) break;
+    const before = await conversation(page).count();
+    await page.keyboard.type(line);
+    await page.keyboard.press("Enter");
+    await until(async () => (await conversation(page).count()) >= before + 2 || !(await box.isVisible()), "the reply");
+    if (await box.isVisible()) await until(() => box.evaluate((el) => el === document.activeElement), "focus back in the box");
+  }
+  await resultCard(page);
+  assert.ok(await page.getByRole("heading", { name: "Resultado da triagem" }).evaluate((el) => el === document.activeElement),
+    "focus moves to the result card");
+  assert.deepEqual(errors, []);
+});

@@ -68,7 +68,8 @@ function renderCaseResult(labels, result) {
   $("cr-deadline").hidden = !t.deadline_warning;
   $("cr-safety").textContent = t.safety_notice || "";
   $("cr-safety").hidden = !t.safety_notice;
-  const fill = (id, items) => $(id).replaceChildren(...(items || []).map((text) => h("li", { text })));
+  const fill = (id, items) =>
+    $(id).replaceChildren(...(items && items.length ? items : ["Nenhum indicado pela análise."]).map((text) => h("li", { text })));
   fill("cr-steps", t.next_steps);
   fill("cr-docs", t.documents);
 }

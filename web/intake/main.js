@@ -98,10 +98,7 @@ function newSession(token, expiresAt) {
     token,
     expiresAt,
     renew: renewSession,
-    onChange: () => {
-      persist();
-      if (stream) stream.token = () => session.token;
-    },
+    onChange: () => persist(),
   });
   session.watch();
   return session;
@@ -197,7 +194,10 @@ function openStream() {
   stream = new EventStream({
     url: (lastId, token) =>
       `/api/v2/triage/stream/${encodeURIComponent(state.caseId)}?last_event_id=${lastId}&access_token=${encodeURIComponent(token)}`,
-    token: () => session.token,
+    token: async () => {
+      await session.renewIfDue().catch(() => {});
+      return session.token;
+    },
     names: caseEvents,
     lastEventId: state.lastEventId,
     onEvent,

@@ -85,9 +85,13 @@ export class Session {
     for (const type of ["keydown", "pointerdown"]) {
       document.addEventListener(type, () => this.touch(), { passive: true });
     }
+    // Checked a few times per token life (at most every minute), so that
+    // even a short-lived token is renewed before it runs out.
+    const life = this.expiresAt ? this.expiresAt - Date.now() : 0;
+    const every = Math.min(Math.max(life / 4, 1000), 60 * 1000);
     this.timer = setInterval(() => {
       if (Date.now() - this.lastActive < activeWindowMs) this.renewIfDue().catch(() => {});
-    }, 60 * 1000);
+    }, every);
   }
 
   stop() {

@@ -12,7 +12,8 @@ const retryMinMs = 500;
 const retryMaxMs = 15000;
 
 export class EventStream {
-  // url(lastId, token) builds the stream URL; names lists the event names to
+  // url(lastId, token) builds the stream URL; token() returns (or resolves
+  // to) the current token; names lists the event names to
   // listen to; lastEventId is the starting position (null: from the server's
   // snapshot). onEvent(name, data, seq) gets each new event once;
   // onSnapshot(data) each initial_state; onResync(data) a resync (the page
@@ -46,9 +47,18 @@ export class EventStream {
     this.onState("closed");
   }
 
-  open() {
+  async open() {
     if (this.source) this.source.close();
-    const source = new EventSource(this.url(this.lastId, this.token()));
+    this.source = null;
+    let token;
+    try {
+      token = await this.token(); // may renew a token that is running out
+    } catch {
+      token = "";
+    }
+    if (this.stopped) return;
+    if (this.source) this.source.close(); // another open() won the race
+    const source = new EventSource(this.url(this.lastId, token));
     this.source = source;
     source.addEventListener("open", () => {
       this.retryMs = retryMinMs;
