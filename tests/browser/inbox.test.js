@@ -87,6 +87,16 @@ test("the inbox shows a new case live and sees it turn completed, over the inbox
   await inbox.getByRole("combobox", { name: "Situação" }).selectOption({ label: "Em conversa" });
   await until(async () => (await cases(inbox).filter({ hasText: "Concluído" }).count()) === 0, "the filter");
   await inbox.getByRole("combobox", { name: "Situação" }).selectOption({ label: "Todas" });
+  await until(async () => (await cases(inbox).count()) > 0, "the list without the filter");
+
+  // The client erases the case: it leaves the inbox, live.
+  const listed = await cases(inbox).count();
+  await intake.getByRole("button", { name: "Apagar meus dados" }).click();
+  await intake.getByRole("dialog", { name: "Apagar meus dados?" }).getByRole("button", { name: "Apagar tudo" }).click();
+  await intake.getByRole("heading", { name: "Seus dados foram apagados" }).waitFor();
+  await until(async () => (await cases(inbox).count()) === listed - 1,
+    async () => `the erased case to leave the inbox (listed: ${await cases(inbox).allInnerTexts()})`);
+  await inbox.getByRole("region", { name: /^Atendimento de / }).waitFor({ state: "hidden" });
 
   assert.deepEqual(inboxErrors, []);
   assert.deepEqual(intakeErrors, []);

@@ -18,13 +18,16 @@ export async function messageTexts(page) {
 }
 
 // until polls fn until it returns a truthy value.
-export async function until(fn, what, timeoutMs = 15000) {
+export async function until(fn, what, timeoutMs = 30000) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {
     last = await fn();
     if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline) {
+      const said = typeof what === "function" ? await what() : what;
+      throw new Error(`timed out waiting for ${said} (last: ${JSON.stringify(last)})`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -65,7 +68,7 @@ export async function talk(page, lines, count = lines.length) {
   return said;
 }
 
-export async function resultCard(page, timeoutMs = 30000) {
+export async function resultCard(page, timeoutMs = 60000) {
   const heading = page.getByRole("heading", { name: "Resultado da triagem" });
   await heading.waitFor({ timeout: timeoutMs });
   return page.getByRole("region", { name: "Resultado da triagem" });

@@ -19,7 +19,9 @@ export function renderCase(state, { retry }) {
     ? (handling.assignee === state.subject ? "Responsável: você" : "Responsável: outra pessoa da equipe")
     : "Sem responsável";
   $("case-meta").textContent = `${labels.status(c.status)} · ${labels.handlingState(handling.state)} · ${assignee}`;
-  $("assign").disabled = handling.assignee === state.subject;
+  const mine = handling.assignee === state.subject;
+  $("assign").disabled = mine;
+  $("assign").textContent = mine ? "Assumido por você" : "Assumir o caso";
   $("mark-contacted").disabled = handling.state === "contacted";
   $("mark-closed").disabled = handling.state === "closed";
 

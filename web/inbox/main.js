@@ -25,6 +25,8 @@ const state = {
 };
 
 let stream = null;
+// Cases erased while this page is open: they never come back.
+const erased = new Set();
 
 function render() {
   announce($("error"), state.error);
@@ -153,17 +155,20 @@ function openStream() {
     lastEventId: null,
     onEvent: (name, data) => {
       if (name === "case_erased") {
+        erased.add(data.case_id);
         state.cases.delete(data.case_id);
         if (state.openId === data.case_id) closeCase();
       } else {
         const summary = data.case || data;
+        // A summary read just before the erase can arrive after it.
+        if (erased.has(summary.case_id)) return;
         const before = state.cases.get(summary.case_id);
         state.cases.set(summary.case_id, summary);
         if (isUrgent(summary) && !(before && isUrgent(before))) {
           const area = summary.area || state.labels.area(summary.area_id);
           $("announcer").textContent = `Caso urgente: ${area}, ${state.labels.urgency(summary.urgency_level, summary.urgency_h)}.`;
         }
-        if (state.openId === summary.case_id) refreshCase();
+        if (state.openId === summary.case_id) refreshCase().catch(failCase);
       }
       render();
     },
@@ -193,8 +198,19 @@ async function openCase(id) {
     render();
     $("case-title").focus();
   } catch (err) {
-    fail(err);
+    failCase(err);
   }
+}
+
+// failCase handles an error about the open case: one erased meanwhile just
+// leaves the view.
+function failCase(err) {
+  if (err instanceof ApiError && err.code === "not_found") {
+    state.cases.delete(state.openId);
+    closeCase();
+    return;
+  }
+  fail(err);
 }
 
 async function refreshCase() {

@@ -54,7 +54,7 @@ function render() {
   const inCase = state.phase === "chat";
   $("chat").hidden = !inCase;
   $("manage").hidden = !inCase;
-  $("logout").hidden = state.phase === "loading" || state.phase === "blocked";
+  $("logout").hidden = state.phase !== "chat" && state.phase !== "erased";
   $("contact").hidden = !inCase || state.status === "interviewing";
   $("failed").hidden = !inCase || state.status !== "failed";
   renderChat(state);
