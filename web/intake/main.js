@@ -360,9 +360,7 @@ async function sendContact(event) {
     render();
     $("contact-done").focus();
   } catch (err) {
-    state.error = err instanceof ApiError && err.code === "invalid_request"
-      ? "Confira o e-mail ou o telefone informado."
-      : errorSentence(err);
+    state.error = errorSentence(err);
     render();
   }
 }

@@ -10,6 +10,7 @@ const sentences = {
   message_too_long: "A mensagem ficou longa demais. Divida-a em partes menores.",
   body_too_large: "O conteúdo enviado é grande demais. Divida-o em partes menores.",
   invalid_event: "Não foi possível registrar esta ação.",
+  invalid_contact: "Confira os dados de contato: informe um e-mail válido ou um telefone com DDD.",
   unauthorized: "Sua sessão não é válida. Recarregue a página para começar de novo.",
   token_expired: "Sua sessão expirou. Recarregue a página para continuar.",
   forbidden: "Você não tem permissão para fazer isto.",

@@ -22,7 +22,7 @@ export class Labels {
 
   area(id) {
     const a = this.areas.get(id);
-    return a ? a.name : "Área ainda não definida";
+    return a && a.name ? a.name : "A definir pelo escritório";
   }
 
   subarea(areaId, id) {
