@@ -58,9 +58,7 @@ func caseIDs(l caseList) []string {
 	return ids
 }
 
-func TestCaseDetail(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func testCaseDetail(t *testing.T, f *fixture) {
 	alice := f.token("alice", triagem.RoleClient)
 	staff := f.token("ana", triagem.RoleStaff)
 	s := f.start(alice)
@@ -93,9 +91,7 @@ func TestCaseDetail(t *testing.T) {
 	require.Positive(t, d.Case["urgency_h"])
 }
 
-func TestContact(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func testContact(t *testing.T, f *fixture) {
 	alice := f.token("alice", triagem.RoleClient)
 	s := f.start(alice)
 	path := "/api/v2/triage/cases/" + s.CaseID + "/contact"
@@ -130,9 +126,7 @@ func TestContact(t *testing.T) {
 	require.Equal(t, "maria@example.com", f.detail(alice, s.CaseID).Contact.Email)
 }
 
-func TestHandlingAndNotes(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func testHandlingAndNotes(t *testing.T, f *fixture) {
 	alice := f.token("alice", triagem.RoleClient)
 	staff := f.token("ana", triagem.RoleStaff)
 	admin := f.token("root", triagem.RoleAdmin)
@@ -173,12 +167,16 @@ func TestHandlingAndNotes(t *testing.T) {
 	require.Len(t, d.Handling.Notes, 1)
 	require.Equal(t, "Liguei e deixei recado.", d.Handling.Notes[0].Text)
 	require.Nil(t, f.detail(alice, s.CaseID).Handling)
-	require.Equal(t, map[string]any{"state": "contacted", "assignee": "ana"}, f.list(staff, "").Cases[0]["handling"])
+	var listed map[string]any
+	for _, c := range f.list(staff, "?handling=contacted").Cases {
+		if c["case_id"] == s.CaseID {
+			listed = c
+		}
+	}
+	require.Equal(t, map[string]any{"state": "contacted", "assignee": "ana"}, listed["handling"])
 }
 
-func TestCaseListFiltersSortsAndPages(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func testCaseListFiltersSortsAndPages(t *testing.T, f *fixture) {
 	alice := f.token("alice", triagem.RoleClient)
 	bob := f.token("bob", triagem.RoleClient)
 	staff := f.token("ana", triagem.RoleStaff)
@@ -218,9 +216,7 @@ func TestCaseListFiltersSortsAndPages(t *testing.T) {
 	}
 }
 
-func TestDeleteErasesContactHandlingAndNotes(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func testDeleteErasesContactHandlingAndNotes(t *testing.T, f *fixture) {
 	alice := f.token("alice", triagem.RoleClient)
 	staff := f.token("ana", triagem.RoleStaff)
 	s := f.start(alice)
@@ -262,10 +258,18 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func TestContactAndNotesNeverReachTheLogs(t *testing.T) {
+// TestFirmDataOnItsOwn runs, in order, the parts that look at the whole
+// database or its logs, on a service of their own.
+func TestFirmDataOnItsOwn(t *testing.T) {
 	t.Parallel()
 	logs := &syncBuffer{}
 	f := newFixture(t, fixtureOpts{logs: logs})
+	t.Run("DeleteErasesContactHandlingAndNotes", func(t *testing.T) { f.t = t; testDeleteErasesContactHandlingAndNotes(t, f) })
+	t.Run("ContactAndNotesNeverReachTheLogs", func(t *testing.T) { f.t = t; testContactAndNotesNeverReachTheLogs(t, f, logs) })
+	t.Run("CaseListFiltersSortsAndPages", func(t *testing.T) { f.t = t; testCaseListFiltersSortsAndPages(t, f) })
+}
+
+func testContactAndNotesNeverReachTheLogs(t *testing.T, f *fixture, logs *syncBuffer) {
 	alice := f.token("alice", triagem.RoleClient)
 	staff := f.token("ana", triagem.RoleStaff)
 	s := f.start(alice)
@@ -298,9 +302,7 @@ func inboxFrame(t *testing.T, c *streamClient, name, caseID string) httpapi.Fram
 	}
 }
 
-func TestInboxStreamIsForTheFirm(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func testInboxStreamIsForTheFirm(t *testing.T, f *fixture) {
 	f.expectProblem(http.MethodGet, "/api/v2/inbox/stream", f.token("alice", triagem.RoleClient), nil, http.StatusForbidden, triagem.EFORBIDDEN)
 	f.expectProblem(http.MethodGet, "/api/v2/inbox/stream", "", nil, http.StatusUnauthorized, triagem.EUNAUTHORIZED)
 	f.expectProblem(http.MethodGet, "/api/v2/inbox/stream?last_event_id=x", f.token("ana", triagem.RoleStaff), nil, http.StatusBadRequest, triagem.EINVALID)

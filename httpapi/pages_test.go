@@ -45,15 +45,56 @@ func (f *fixture) post(path, token string, header http.Header, body string, out 
 	return resp
 }
 
-func TestSessionIsOnlyForPublicIntake(t *testing.T) {
+// TestIntakeOff is a deployment with public intake off, not in dev mode,
+// embedded by the firm's site.
+func TestIntakeOff(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+	f := newFixture(t, fixtureOpts{frameAncestors: []string{"https://escritorio.example", "'self'"}})
 	f.expectProblem(http.MethodPost, "/api/v2/session", "", map[string]any{}, http.StatusNotFound, triagem.ENOTFOUND)
+	f.expectProblem(http.MethodPost, "/api/v2/dev/token", "", map[string]any{"role": "staff"}, http.StatusNotFound, triagem.ENOTFOUND)
+	resp, _ := f.rawGet("/", nil)
+	require.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors https://escritorio.example 'self'")
+	require.Empty(t, resp.Header.Get("X-Frame-Options"))
+	var labels struct {
+		PublicIntake bool `json:"public_intake"`
+		DevMode      bool `json:"dev_mode"`
+	}
+	f.call(http.MethodGet, "/api/v2/labels", f.token("alice", triagem.RoleClient), nil, &labels)
+	require.False(t, labels.PublicIntake)
+	require.False(t, labels.DevMode)
 }
 
-func TestSessionMintsAndRenewsAnonymousClients(t *testing.T) {
+// TestPagesAPI runs the pages' routes on one shared service (public intake
+// and dev mode on): each part uses its own subjects and cases.
+func TestPagesAPI(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, fixtureOpts{publicIntake: true})
+	f := newFixture(t, fixtureOpts{publicIntake: true, devMode: true})
+	for _, tt := range []struct {
+		name string
+		run  func(t *testing.T, f *fixture)
+	}{
+		{"SessionMintsAndRenewsAnonymousClients", testSessionMintsAndRenewsAnonymousClients},
+		{"DevToken", testDevToken},
+		{"LabelsComeFromTheRootVocabulary", testLabelsComeFromTheRootVocabulary},
+		{"StartConsentAndQuestionProgress", testStartConsentAndQuestionProgress},
+		{"PagesAreServedWithStrictHeaders", testPagesAreServedWithStrictHeaders},
+		{"CaseDetail", testCaseDetail},
+		{"Contact", testContact},
+		{"HandlingAndNotes", testHandlingAndNotes},
+		{"InboxStreamIsForTheFirm", testInboxStreamIsForTheFirm},
+		{"OpenAPIMatchesRoutes", testOpenAPIMatchesRoutes},
+		{"OpenAPIEnumsFollowTheRoot", testOpenAPIEnumsFollowTheRoot},
+		{"OpenAPIDocumentsEveryField", testOpenAPIDocumentsEveryField},
+	} {
+		f.t = t
+		t.Run(tt.name, func(t *testing.T) {
+			f.t = t
+			tt.run(t, f)
+		})
+	}
+}
+
+func testSessionMintsAndRenewsAnonymousClients(t *testing.T, f *fixture) {
 	var s tokenOut
 	resp := f.call(http.MethodPost, "/api/v2/session", "", map[string]any{}, &s)
 	require.Equal(t, http.StatusCreated, resp.StatusCode)
@@ -106,12 +147,7 @@ func TestSessionIsLimitedPerClientIP(t *testing.T) {
 		"another client behind the same proxy has its own budget")
 }
 
-func TestDevTokenOnlyInDevMode(t *testing.T) {
-	t.Parallel()
-	off := newFixture(t, fixtureOpts{})
-	off.expectProblem(http.MethodPost, "/api/v2/dev/token", "", map[string]any{"role": "staff"}, http.StatusNotFound, triagem.ENOTFOUND)
-
-	f := newFixture(t, fixtureOpts{devMode: true})
+func testDevToken(t *testing.T, f *fixture) {
 	var staff tokenOut
 	require.Equal(t, http.StatusCreated, f.call(http.MethodPost, "/api/v2/dev/token", "", map[string]any{"role": "staff"}, &staff).StatusCode)
 	require.Equal(t, "staff", staff.Role)
@@ -122,9 +158,7 @@ func TestDevTokenOnlyInDevMode(t *testing.T) {
 	f.expectProblem(http.MethodPost, "/api/v2/dev/token", "", "{", http.StatusBadRequest, triagem.EINVALIDJSON)
 }
 
-func TestLabelsComeFromTheRootVocabulary(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{publicIntake: true})
+func testLabelsComeFromTheRootVocabulary(t *testing.T, f *fixture) {
 	f.expectProblem(http.MethodGet, "/api/v2/labels", "", nil, http.StatusUnauthorized, triagem.EUNAUTHORIZED)
 	var got struct {
 		Areas          []triagem.AreaInfo          `json:"areas"`
@@ -151,7 +185,7 @@ func TestLabelsComeFromTheRootVocabulary(t *testing.T) {
 	}, got.HandlingStates)
 	require.Equal(t, 30, got.RetentionDays)
 	require.True(t, got.PublicIntake)
-	require.False(t, got.DevMode)
+	require.True(t, got.DevMode)
 }
 
 // safetyInterviewer answers every turn with a safety notice, as the engine
@@ -169,9 +203,7 @@ func (safetyInterviewer) Next(context.Context, []triagem.Message) (triagem.Turn,
 	}}, nil
 }
 
-func TestStartConsentAndQuestionProgress(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func testStartConsentAndQuestionProgress(t *testing.T, f *fixture) {
 	tok := f.token("alice", triagem.RoleClient)
 
 	var s struct {
@@ -230,9 +262,7 @@ func TestContinueCarriesTheSafetyNotice(t *testing.T) {
 	require.EqualValues(t, out.MaxQuestions, update["max_questions"])
 }
 
-func TestPagesAreServedWithStrictHeaders(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, fixtureOpts{})
+func testPagesAreServedWithStrictHeaders(t *testing.T, f *fixture) {
 	for _, path := range []string{"/", "/inbox/"} {
 		resp, body := f.rawGet(path, nil)
 		require.Equal(t, http.StatusOK, resp.StatusCode, path)
@@ -261,11 +291,6 @@ func TestPagesAreServedWithStrictHeaders(t *testing.T) {
 	resp.Body.Close()
 	require.Equal(t, http.StatusMovedPermanently, resp.StatusCode)
 	require.Equal(t, "/inbox/", resp.Header.Get("Location"))
-
-	embedded := newFixture(t, fixtureOpts{frameAncestors: []string{"https://escritorio.example", "'self'"}})
-	resp, _ = embedded.rawGet("/", nil)
-	require.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors https://escritorio.example 'self'")
-	require.Empty(t, resp.Header.Get("X-Frame-Options"))
 }
 
 func TestSessionTokenFromTheIssuerVerifies(t *testing.T) {
