@@ -4,7 +4,7 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { api, desktop, dismissal, launchBrowser, overflow, phone, screenshot, startServer, watchConsole } from "./harness.js";
+import { api, desktop, dismissal, launchBrowser, mintToken, overflow, phone, screenshot, startServer, watchConsole } from "./harness.js";
 import { beginCase, noInternalWords, resultCard, talk, until } from "./pages.js";
 
 let server;
@@ -138,5 +138,36 @@ test("an urgent case stands out and is announced; the inbox fits 360 px", async 
   await urgent.first().click();
   await inbox.getByRole("heading", { name: "Resultado da triagem" }).waitFor();
   assert.equal(await overflow(inbox), 0);
+  assert.deepEqual(errors, []);
+});
+
+test("an admin signs in with a pasted token once and sees the tasks' dashboard link", async (t) => {
+  browser = browser || (await launchBrowser(t));
+  if (!browser) return;
+  const firm = await browser.newContext({ viewport: desktop, locale: "pt-BR" });
+  t.after(() => firm.close());
+  const page = await firm.newPage();
+  const errors = watchConsole(page);
+  await page.goto(`${server.base}/inbox/`);
+  await page.getByRole("textbox", { name: "Token de acesso do escritório" }).fill("not-a-token");
+  await page.getByRole("button", { name: "Entrar com o token" }).click();
+  await page.getByRole("alert").filter({ hasText: "não é válido" }).waitFor();
+  errors.length = 0; // the refused token's 401 is expected
+
+  await page.getByRole("textbox", { name: "Token de acesso do escritório" }).fill(mintToken("boss", "admin"));
+  await page.getByRole("button", { name: "Entrar com o token" }).click();
+  await page.getByRole("heading", { name: "Atendimentos" }).waitFor();
+  assert.match(await page.getByRole("banner").innerText(), /Administração/);
+  await cases(page).first().click();
+  await page.getByText("Tarefas", { exact: true }).click();
+  await page.getByRole("link", { name: /painel de tarefas/ }).waitFor();
+
+  // Pasted once: a reload keeps the sign-in.
+  await page.reload();
+  await page.getByRole("heading", { name: "Atendimentos" }).waitFor();
+  await page.getByRole("button", { name: "Sair" }).click();
+  await page.getByRole("heading", { name: "Entrar" }).waitFor();
+  await page.reload();
+  await page.getByRole("heading", { name: "Entrar" }).waitFor();
   assert.deepEqual(errors, []);
 });

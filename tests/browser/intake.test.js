@@ -154,6 +154,17 @@ test("erasing removes the case and says what was erased", async (t) => {
   assert.deepEqual(errors, []);
 });
 
+test("a case erased elsewhere (another tab) sends the page back to the start", async (t) => {
+  const s = await open(t);
+  if (!s) return;
+  const { page } = s;
+  await beginCase(page, server.base);
+  const saved = await intakeState(page);
+  assert.equal((await api(server.base, "DELETE", `/api/v2/triage/cases/${saved.case_id}`, { token: saved.token })).status, 204);
+  await page.getByRole("alert").filter({ hasText: "não existe mais" }).waitFor({ timeout: 30000 });
+  await page.getByRole("checkbox", { name: /Li e concordo/ }).waitFor();
+});
+
 test("no horizontal overflow at 360 px and a desktop screenshot", async (t) => {
   const s = await open(t, { width: 360, height: 740 });
   if (!s) return;

@@ -34,6 +34,20 @@ const state = {
 };
 
 let stream = null;
+let failures = 0; // consecutive stream failures
+
+async function checkCaseExists() {
+  try {
+    await state.session.call("GET", `/api/v2/triage/status/${state.caseId}`);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "not_found") {
+      forgetCase();
+      state.phase = "welcome";
+      state.error = "Este atendimento não existe mais: ele foi apagado ou expirou. Você pode começar outro.";
+      render();
+    }
+  }
+}
 
 function persist() {
   if (!state.session) return;
@@ -209,6 +223,12 @@ function openStream() {
     onResync: () => {
       // History no longer reaches where we were: reload the case as it is.
       loadCase().then(render).catch(fail);
+    },
+    onState: (s) => {
+      failures = s === "reconnecting" ? failures + 1 : 0;
+      // A stream that keeps failing may mean the case is gone (erased in
+      // another tab, or expired): ask once in a while.
+      if (failures > 0 && failures % 3 === 0) checkCaseExists();
     },
   }).start();
 }
