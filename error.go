@@ -15,6 +15,7 @@ const (
 	EMESSAGETOOLONG = "message_too_long" // message over the configured limit
 	EBODYTOOLARGE   = "body_too_large"   // request body over the limit
 	EINVALIDEVENT   = "invalid_event"    // custom event name or payload refused
+	EINVALIDCONTACT = "invalid_contact"  // contact details missing or malformed
 	EUNAUTHORIZED   = "unauthorized"     // missing, malformed or wrongly signed token
 	ETOKENEXPIRED   = "token_expired"    // token past its exp
 	EFORBIDDEN      = "forbidden"        // role may not do this

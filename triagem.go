@@ -112,14 +112,23 @@ type Case struct {
 	Strategy   Strategy   `json:"strategy"`
 	// Area is the current estimate of the legal area.
 	Area Area `json:"area"`
+	// Subarea is the interviewer's estimate, then the result's.
+	Subarea Subarea `json:"subarea,omitempty"`
+	// UrgencyH and Summary come from the result (0 and empty until there
+	// is one); the store copies them so that lists sort and show them.
+	UrgencyH int    `json:"urgency_h,omitempty"`
+	Summary  string `json:"summary,omitempty"`
 	// Questions counts the questions the interviewer has asked, greeting excluded.
 	Questions int `json:"questions"`
 	// Error is why the case failed, when it did.
 	Error string `json:"error,omitempty"`
 	// ForcedReason is the reason given to force-complete, when one was.
-	ForcedReason string    `json:"forced_reason,omitempty"`
-	CreatedAt    time.Time `json:"started_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ForcedReason string `json:"forced_reason,omitempty"`
+	// ConsentAt is when the client accepted the data notice; zero when the
+	// case was started without it (API clients).
+	ConsentAt time.Time `json:"consent_at,omitzero"`
+	CreatedAt time.Time `json:"started_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// Version grows by one on every write; writes carry the version they read
 	// so that two concurrent turns cannot both win (optimistic locking).
 	Version int64 `json:"-"`
@@ -365,7 +374,8 @@ type Store interface {
 	// then bumps w.Case.Version and UpdatedAt, appends w.Messages, stores
 	// w.Result and runs w.Hook, all in one transaction.
 	CaseUpdate(ctx context.Context, w CaseWrite) error
-	// CaseDelete erases a case with its messages and result.
+	// CaseDelete erases a case with its messages, result, contact details,
+	// handling and notes.
 	CaseDelete(ctx context.Context, id string) error
 	// CaseCountByStatus counts cases per status (every status present, zero
 	// included).
@@ -377,6 +387,23 @@ type Store interface {
 	MessageList(ctx context.Context, caseID string) ([]Message, error)
 	// ResultGet returns a case's result; ENOTFOUND when there is none.
 	ResultGet(ctx context.Context, caseID string) (*Result, error)
+	// CaseList returns one page of case summaries matching q (see CaseQuery).
+	// An unreadable cursor is EINVALID.
+	CaseList(ctx context.Context, q CaseQuery) (*CasePage, error)
+	// CaseSummaryGet returns one case's summary.
+	CaseSummaryGet(ctx context.Context, id string) (*CaseSummary, error)
+	// ContactPut stores (replacing) the client's contact details; At is set
+	// from the store's clock when zero.
+	ContactPut(ctx context.Context, caseID string, c *Contact) error
+	// ContactGet returns the contact details; ENOTFOUND when none were given.
+	ContactGet(ctx context.Context, caseID string) (*Contact, error)
+	// HandlingGet returns the firm's handling with its notes; a case the
+	// firm has not touched is HandlingNew with no assignee and no notes.
+	HandlingGet(ctx context.Context, caseID string) (*Handling, error)
+	// HandlingUpdate applies change and returns the handling as stored.
+	HandlingUpdate(ctx context.Context, caseID string, change HandlingChange) (*Handling, error)
+	// NoteAdd appends a note; ID and At are assigned when empty.
+	NoteAdd(ctx context.Context, caseID string, n *Note) error
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -100,3 +100,51 @@ func Mint(secret, sub string, role triagem.Role, ttl time.Duration, now time.Tim
 	}
 	return signed, nil
 }
+
+// Issuer mints the HS256 tokens Triagem gives out itself: the intake
+// page's anonymous sessions and, in dev mode, the inbox's sign-in.
+type Issuer struct {
+	secret string
+	now    func() time.Time
+}
+
+// NewIssuer returns an Issuer signing with secret; now defaults to time.Now.
+func NewIssuer(secret string, now func() time.Time) *Issuer {
+	if now == nil {
+		now = time.Now
+	}
+	return &Issuer{secret: secret, now: now}
+}
+
+// Issue signs a token for sub with role, valid for ttl from now, and says
+// when it expires.
+func (i *Issuer) Issue(sub string, role triagem.Role, ttl time.Duration) (string, time.Time, error) {
+	now := i.now()
+	token, err := Mint(i.secret, sub, role, ttl, now)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	// Claims carry whole seconds; report what the token says.
+	return token, jwt.NewNumericDate(now.Add(ttl)).Time.UTC(), nil
+}
+
+// Either accepts HS256 tokens with hmac (the ones Triagem issued itself)
+// and every other algorithm with other (the firm's identity provider).
+type Either struct {
+	HMAC  Verifier
+	Other Verifier
+}
+
+// Verify implements Verifier: the token's header picks the verifier, so an
+// HS256 token can never be checked against the identity provider's keys
+// nor the reverse.
+func (e Either) Verify(ctx context.Context, token string) (Identity, error) {
+	parsed, _, err := jwt.NewParser().ParseUnverified(token, &Claims{})
+	if err != nil {
+		return Identity{}, &triagem.Error{Code: triagem.EUNAUTHORIZED, Message: "invalid token", Err: err}
+	}
+	if parsed.Method.Alg() == jwt.SigningMethodHS256.Alg() {
+		return e.HMAC.Verify(ctx, token)
+	}
+	return e.Other.Verify(ctx, token)
+}

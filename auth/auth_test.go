@@ -132,3 +132,34 @@ func TestMintRefuses(t *testing.T) {
 	_, err = auth.Mint(testSecret, "user-1", "root", time.Hour, time.Now())
 	require.Error(t, err)
 }
+
+type fixedVerifier struct{ id auth.Identity }
+
+func (v fixedVerifier) Verify(context.Context, string) (auth.Identity, error) { return v.id, nil }
+
+func TestEitherPicksTheVerifierByAlgorithm(t *testing.T) {
+	t.Parallel()
+	idp := fixedVerifier{auth.Identity{Subject: "from-idp", Role: triagem.RoleStaff}}
+	v := auth.Either{HMAC: auth.NewHMAC("secret"), Other: idp}
+
+	own, _, err := auth.NewIssuer("secret", nil).Issue("anon-1", triagem.RoleClient, time.Hour)
+	require.NoError(t, err)
+	id, err := v.Verify(t.Context(), own)
+	require.NoError(t, err)
+	require.Equal(t, "anon-1", id.Subject, "HS256 goes to the shared secret")
+
+	forged, _, err := auth.NewIssuer("not-the-secret", nil).Issue("anon-2", triagem.RoleAdmin, time.Hour)
+	require.NoError(t, err)
+	_, err = v.Verify(t.Context(), forged)
+	require.Equal(t, triagem.EUNAUTHORIZED, triagem.ErrorCode(err), "an HS256 token is never handed to the identity provider")
+
+	rs := jwt.NewWithClaims(jwt.SigningMethodNone, jwt.MapClaims{"sub": "x"})
+	unsigned, err := rs.SignedString(jwt.UnsafeAllowNoneSignatureType)
+	require.NoError(t, err)
+	id, err = v.Verify(t.Context(), unsigned)
+	require.NoError(t, err)
+	require.Equal(t, "from-idp", id.Subject, "other algorithms go to the identity provider's verifier")
+
+	_, err = v.Verify(t.Context(), "not a token")
+	require.Equal(t, triagem.EUNAUTHORIZED, triagem.ErrorCode(err))
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,6 +24,7 @@ import (
 	"github.com/triagem/triagem/jobs"
 	"github.com/triagem/triagem/orchestrator"
 	"github.com/triagem/triagem/sqlstore"
+	"github.com/triagem/triagem/web"
 )
 
 const testSecret = "test-secret-for-httpapi"
@@ -48,18 +50,37 @@ type fixtureOpts struct {
 	// simple replaces the interviewer's own extraction (orchestrator
 	// Config.Simple); nil keeps the rules analyzer.
 	simple triagem.Analyzer
+	// interviewer replaces the built-in interviewer.
+	interviewer triagem.Interviewer
+	// publicIntake and devMode set the Config fields of the same name.
+	publicIntake, devMode bool
+	// sessionsPerMin is the per-IP limit (0: no limit in tests).
+	sessionsPerMin int
+	trustedProxies []netip.Prefix
+	frameAncestors []string
+	// bus replaces the memory bus (a Redis bus).
+	bus triagem.Bus
+	// logs receives the service's logs at debug level; nil discards them.
+	logs io.Writer
 }
 
 func newFixture(t *testing.T, opts fixtureOpts) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logOut := io.Writer(io.Discard)
+	if opts.logs != nil {
+		logOut = opts.logs
+	}
+	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	store, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "triagem.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = store.Close() })
 	require.NoError(t, store.Migrate(ctx))
-	b := bus.NewMemory(bus.MemoryConfig{SubscriberBuffer: opts.subscriberBuffer})
-	t.Cleanup(func() { _ = b.Close() })
+	b := opts.bus
+	if b == nil {
+		b = bus.NewMemory(bus.MemoryConfig{SubscriberBuffer: opts.subscriberBuffer})
+		t.Cleanup(func() { _ = b.Close() })
+	}
 
 	var simple triagem.Analyzer = interview.NewRulesAnalyzer()
 	if opts.simple != nil {
@@ -80,7 +101,7 @@ func newFixture(t *testing.T, opts fixtureOpts) *fixture {
 	require.NoError(t, err)
 	require.NoError(t, jc.Migrate(ctx))
 	orch, err := orchestrator.New(orchestrator.Config{
-		Store: store, Bus: b, Interviewer: interview.New(interview.Config{}),
+		Store: store, Bus: b, Interviewer: cmpInterviewer(opts.interviewer),
 		Simple: simple, Analyzers: analyzers, Queue: jc, Logger: log,
 	})
 	require.NoError(t, err)
@@ -96,6 +117,13 @@ func newFixture(t *testing.T, opts fixtureOpts) *fixture {
 	api, err := httpapi.New(httpapi.Config{
 		Orchestrator: orch, Bus: b, Verifier: auth.NewHMAC(testSecret), Tasks: jc, RiverUI: riverUI,
 		Counts:            store.CaseCountByStatus,
+		UI:                web.Handler(web.Options{FrameAncestors: opts.frameAncestors}),
+		Issuer:            auth.NewIssuer(testSecret, nil),
+		PublicIntake:      opts.publicIntake,
+		DevMode:           opts.devMode,
+		SessionsPerMinute: cmpInt(opts.sessionsPerMin, -1),
+		TrustedProxies:    opts.trustedProxies,
+		Retention:         30 * 24 * time.Hour,
 		Ready:             []httpapi.ReadyCheck{{Name: "database", Check: store.Ping}, {Name: "bus", Check: b.Ready}},
 		Heartbeat:         cmpDuration(opts.heartbeat, time.Hour),
 		RequestsPerMinute: cmpInt(opts.requestsPerMin, -1),
@@ -113,6 +141,13 @@ func newFixture(t *testing.T, opts fixtureOpts) *fixture {
 }
 
 type lateHandler struct{ *orchestrator.Orchestrator }
+
+func cmpInterviewer(iv triagem.Interviewer) triagem.Interviewer {
+	if iv != nil {
+		return iv
+	}
+	return interview.New(interview.Config{})
+}
 
 func cmpDuration(a, b time.Duration) time.Duration {
 	if a != 0 {

@@ -21,6 +21,7 @@ var statusByCode = map[string]int{
 	triagem.EMESSAGETOOLONG: http.StatusRequestEntityTooLarge,
 	triagem.EBODYTOOLARGE:   http.StatusRequestEntityTooLarge,
 	triagem.EINVALIDEVENT:   http.StatusBadRequest,
+	triagem.EINVALIDCONTACT: http.StatusBadRequest,
 	triagem.EUNAUTHORIZED:   http.StatusUnauthorized,
 	triagem.ETOKENEXPIRED:   http.StatusUnauthorized,
 	triagem.EFORBIDDEN:      http.StatusForbidden,

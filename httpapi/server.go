@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -31,6 +32,9 @@ const (
 	StreamLifetimeDefault    = 30 * time.Minute
 	StreamBufferDefault      = 64
 	RetryHintDefault         = 3 * time.Second
+	SessionTTLDefault        = 2 * time.Hour
+	SessionsPerMinuteDefault = 60
+	DevTokenTTLDefault       = 12 * time.Hour
 )
 
 // ReadyCheck reports whether one dependency is usable (for /readyz).
@@ -47,8 +51,30 @@ type Config struct {
 	// Tasks serves /api/v2/tasks and the queue part of /stats; nil disables
 	// both (404).
 	Tasks Tasks
-	// UI is the browser page, served at /; nil serves nothing there.
+	// UI serves the pages: / (the client's intake), /inbox/ (the firm's
+	// inbox) and their files under /intake/, /inbox/, /shared/ and
+	// /vendor/; nil serves nothing there. Page headers are UI's.
 	UI http.Handler
+	// Issuer mints session and dev tokens; nil disables both routes.
+	Issuer *auth.Issuer
+	// PublicIntake serves POST /api/v2/session: anyone may get an
+	// anonymous client token. Off, the route answers 404 and the intake
+	// page takes a token handed over by the embedding site.
+	PublicIntake bool
+	// DevMode serves POST /api/v2/dev/token (staff and admin tokens for
+	// the inbox's sign-in button); never set it outside dev mode.
+	DevMode bool
+	// SessionTTL is the life of a session token. Defaults to 2 h.
+	SessionTTL time.Duration
+	// SessionsPerMinute bounds unauthenticated token requests per client
+	// IP. Defaults to 60; negative disables.
+	SessionsPerMinute int
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client; from anywhere else the header is ignored.
+	TrustedProxies []netip.Prefix
+	// Retention is how long an untouched case is kept, shown by the
+	// intake's data notice (through /labels).
+	Retention time.Duration
 	// RiverUI is the task dashboard, mounted at /admin/riverui/ for admins.
 	RiverUI http.Handler
 	// Counts returns cases by status for /stats.
@@ -83,6 +109,8 @@ func (c Config) withDefaults() Config {
 	c.Heartbeat = cmp.Or(c.Heartbeat, HeartbeatDefault)
 	c.StreamLifetime = cmp.Or(c.StreamLifetime, StreamLifetimeDefault)
 	c.RetryHint = cmp.Or(c.RetryHint, RetryHintDefault)
+	c.SessionTTL = cmp.Or(c.SessionTTL, SessionTTLDefault)
+	c.SessionsPerMinute = cmp.Or(c.SessionsPerMinute, SessionsPerMinuteDefault)
 	c.Logger = cmp.Or(c.Logger, slog.Default())
 	if c.Registry == nil {
 		c.Registry = prometheus.NewRegistry()
@@ -100,8 +128,10 @@ type Server struct {
 	log     *slog.Logger
 	mux     *http.ServeMux
 	limiter *limiter
-	hub     *hub
-	metrics *metrics
+	// ipLimiter bounds unauthenticated requests per client IP.
+	ipLimiter *limiter
+	hub       *hub
+	metrics   *metrics
 	// patterns lists the documented routes, in registration order.
 	patterns []string
 }
@@ -113,12 +143,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	cfg = cfg.withDefaults()
 	s := &Server{
-		cfg:     cfg,
-		orch:    cfg.Orchestrator,
-		log:     cfg.Logger,
-		mux:     http.NewServeMux(),
-		limiter: newLimiter(cfg.RequestsPerMinute, cfg.Now),
-		hub:     newHub(cfg.Heartbeat, cfg.StreamsPerUser),
+		cfg:       cfg,
+		orch:      cfg.Orchestrator,
+		log:       cfg.Logger,
+		mux:       http.NewServeMux(),
+		limiter:   newLimiter(cfg.RequestsPerMinute, cfg.Now),
+		ipLimiter: newLimiter(cfg.SessionsPerMinute, cfg.Now),
+		hub:       newHub(cfg.Heartbeat, cfg.StreamsPerUser),
 	}
 	s.metrics = newMetrics(cfg.Registry, s.hub)
 	s.routes()
@@ -145,17 +176,31 @@ func (s *Server) routes() {
 	s.handle("GET "+triage+"/status/{case_id}", s.api(s.handleStatus))
 	s.handle("GET "+triage+"/result/{case_id}", s.api(s.handleResult))
 	s.handle("POST "+triage+"/force-complete", s.api(s.handleForceComplete))
+	s.handle("GET "+triage+"/cases", s.api(s.handleCaseList))
+	s.handle("GET "+triage+"/cases/{case_id}", s.api(s.handleCaseDetail))
+	s.handle("PUT "+triage+"/cases/{case_id}/contact", s.api(s.handleContact))
+	s.handle("PATCH "+triage+"/cases/{case_id}/handling", s.api(s.handleHandling))
+	s.handle("POST "+triage+"/cases/{case_id}/notes", s.api(s.handleNote))
 	s.handle("DELETE "+triage+"/cases/{case_id}", s.api(s.handleDelete))
 	s.handle("GET "+triage+"/stream/{case_id}", s.stream(s.handleStream))
 	s.handle("POST "+triage+"/events/{case_id}", s.api(s.handlePublish))
 	s.handle("GET "+triage+"/stats", s.api(s.handleStats))
+	s.handle("GET /api/v2/inbox/stream", s.stream(s.handleInboxStream))
+	s.handle("GET /api/v2/labels", s.api(s.handleLabels))
+	s.handle("POST /api/v2/session", http.HandlerFunc(s.handleSession))
+	if s.cfg.DevMode && s.cfg.Issuer != nil {
+		s.handle("POST /api/v2/dev/token", http.HandlerFunc(s.handleDevToken))
+	}
 	s.taskRoutes()
 	s.handle("GET /api/v2/openapi.json", http.HandlerFunc(s.handleOpenAPI))
 	s.handle("GET /healthz", http.HandlerFunc(s.handleHealth))
 	s.handle("GET /readyz", http.HandlerFunc(s.handleReady))
 	s.handle("GET /metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
 	if s.cfg.UI != nil {
-		s.mux.Handle("GET /{$}", s.cfg.UI)
+		for _, pattern := range pagePatterns {
+			s.mux.Handle(pattern, withRoute(pattern, s.cfg.UI))
+		}
+		s.mux.Handle("GET /inbox", http.RedirectHandler("/inbox/", http.StatusMovedPermanently))
 		s.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(http.StatusNoContent)
 		})
@@ -164,6 +209,9 @@ func (s *Server) routes() {
 		s.writeError(w, r, triagem.Errorf(triagem.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
 	})
 }
+
+// pagePatterns are where the pages and their files are served.
+var pagePatterns = []string{"GET /{$}", "GET /inbox/", "GET /intake/", "GET /shared/", "GET /vendor/"}
 
 // handle registers a documented route; the OpenAPI test compares the list
 // with the document.

@@ -43,20 +43,45 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request, p orchestr
 	if !hasPosition {
 		after = snap.LastEventID
 	}
+	st := &stream{
+		key: caseID, principal: p,
+		snapshot: func(ctx context.Context) ([]byte, error) {
+			snap, err := s.orch.Status(ctx, p, caseID)
+			if err != nil {
+				return nil, err
+			}
+			return json.Marshal(s.newStatusResponse(snap))
+		},
+		render: func(ev triagem.Event) ([]byte, error) { return ev.MarshalJSON() },
+	}
+	initial, err := json.Marshal(s.newStatusResponse(snap))
+	if err != nil {
+		return err
+	}
+	return s.serveStream(w, r, st, after, initial)
+}
+
+// serveStream subscribes st to its bus key after position after, writes
+// the retry hint and the initial state, and pumps events until the stream
+// has to end.
+func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, st *stream, after int64, initial []byte) error {
+	ctx := r.Context()
+	p := st.principal
 	if err := s.hub.join(p.Subject); err != nil {
 		return err
 	}
 	// The subscription outlives the handler when the connection is taken
 	// over (and must not keep the request's context alive); the pump
 	// closes it.
-	sub, err := s.cfg.Bus.Subscribe(context.Background(), caseID, after)
+	sub, err := s.cfg.Bus.Subscribe(context.Background(), st.key, after)
 	if err != nil {
 		s.hub.leave(p.Subject)
 		return &triagem.Error{Code: triagem.EUNAVAILABLE, Message: "event bus unavailable", Err: err}
 	}
-	st := &stream{caseID: caseID, principal: p, sub: sub, deadline: s.streamDeadline(identityFrom(ctx).ExpiresAt)}
+	st.sub = sub
+	st.deadline = s.streamDeadline(identityFrom(ctx).ExpiresAt)
 	st.buf = appendRetry(st.buf, s.cfg.RetryHint.Milliseconds())
-	st.buf = appendInitialState(st.buf, snap)
+	st.buf = appendEvent(st.buf, "", triagem.EventInitialState, initial)
 	if conn := takeOver(w); conn != nil {
 		st.out = connOut{conn}
 		st.buf = append([]byte(streamResponseHead), st.buf...)
@@ -108,7 +133,7 @@ func (s *Server) run(st *stream, gone <-chan struct{}) {
 		return
 	}
 	reason := s.pump(st, gone)
-	s.log.Debug("stream closed", "case_id", st.caseID, "user_id", st.principal.Subject, "reason", reason)
+	s.log.Debug("stream closed", "stream", st.key, "user_id", st.principal.Subject, "reason", reason)
 }
 
 // streamPosition reads Last-Event-ID or ?last_event_id; absent means "from
@@ -201,18 +226,22 @@ func subscriptionEnd(err error) string {
 // snapshot so that the client has the current state at once.
 func (s *Server) appendBusEvent(st *stream, ev triagem.Event) error {
 	if ev.Name == triagem.EventResync {
-		data, _ := json.Marshal(map[string]any{"case_id": ev.CaseID, "last_event_id": ev.Seq})
+		resync := map[string]any{"last_event_id": ev.Seq}
+		if st.key != triagem.InboxChannel {
+			resync["case_id"] = ev.CaseID
+		}
+		data, _ := json.Marshal(resync)
 		st.buf = appendEvent(st.buf, strconv.FormatInt(ev.Seq, 10), triagem.EventResync, data)
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 		defer cancel()
-		snap, err := s.orch.Status(ctx, st.principal, ev.CaseID)
+		snap, err := st.snapshot(ctx)
 		if err != nil {
 			return err
 		}
-		st.buf = appendInitialState(st.buf, snap)
+		st.buf = appendEvent(st.buf, "", triagem.EventInitialState, snap)
 		return nil
 	}
-	data, err := ev.MarshalJSON()
+	data, err := st.render(ev)
 	if err != nil {
 		return err
 	}
@@ -220,19 +249,20 @@ func (s *Server) appendBusEvent(st *stream, ev triagem.Event) error {
 	return nil
 }
 
-func appendInitialState(buf []byte, st *orchestrator.Status) []byte {
-	data, _ := json.Marshal(newStatusResponse(st))
-	return appendEvent(buf, "", triagem.EventInitialState, data)
-}
-
 // stream is one open event stream. Only its pump touches it.
 type stream struct {
-	caseID    string
+	// key is the bus key: a case id, or the inbox.
+	key       string
 	principal orchestrator.Principal
-	sub       triagem.Subscription
-	deadline  time.Time
-	out       streamOut
-	buf       []byte
+	// snapshot is the initial_state data at the current position, sent
+	// first and again after a resync.
+	snapshot func(ctx context.Context) ([]byte, error)
+	// render is an event's data line.
+	render   func(ev triagem.Event) ([]byte, error)
+	sub      triagem.Subscription
+	deadline time.Time
+	out      streamOut
+	buf      []byte
 }
 
 // flush writes the pending frames with one deadline.

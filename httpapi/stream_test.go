@@ -30,8 +30,14 @@ type streamClient struct {
 // position.
 func (f *fixture) openStream(token, caseID string, header http.Header, query url.Values) *streamClient {
 	f.t.Helper()
+	return f.openSSE(token, "/api/v2/triage/stream/"+caseID, header, query)
+}
+
+// openSSE connects to the stream at path.
+func (f *fixture) openSSE(token, path string, header http.Header, query url.Values) *streamClient {
+	f.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	u := f.srv.URL + "/api/v2/triage/stream/" + caseID
+	u := f.srv.URL + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}

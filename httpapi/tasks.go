@@ -43,7 +43,7 @@ func (s *Server) taskRoutes() {
 
 func (s *Server) admin(h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request, p orchestrator.Principal) error {
-		if !p.CanSeeAll() {
+		if !p.IsAdmin() {
 			return triagem.Errorf(triagem.EFORBIDDEN, "this action is for admins")
 		}
 		return h(w, r, p)

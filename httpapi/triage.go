@@ -10,31 +10,40 @@ import (
 	"github.com/triagem/triagem/orchestrator"
 )
 
+type startRequest struct {
+	// Consent is true when the client accepted the data notice.
+	Consent bool `json:"consent"`
+}
+
 type startResponse struct {
-	CaseID      string         `json:"case_id"`
-	Message     string         `json:"message"`
-	Status      triagem.Status `json:"status"`
-	LastEventID int64          `json:"last_event_id"`
-	Timestamp   time.Time      `json:"timestamp"`
+	CaseID         string         `json:"case_id"`
+	Message        string         `json:"message"`
+	Status         triagem.Status `json:"status"`
+	LastEventID    int64          `json:"last_event_id"`
+	QuestionNumber int            `json:"question_number"`
+	MaxQuestions   int            `json:"max_questions"`
+	Timestamp      time.Time      `json:"timestamp"`
 }
 
 func (s *Server) handleStart(w http.ResponseWriter, r *http.Request, p orchestrator.Principal) error {
+	var req startRequest
 	if r.ContentLength != 0 {
-		var body map[string]any
-		if err := decode(r, &body); err != nil {
+		if err := decode(r, &req); err != nil {
 			return err
 		}
 	}
-	started, err := s.orch.Start(r.Context(), p)
+	started, err := s.orch.Start(r.Context(), p, orchestrator.StartOptions{Consent: req.Consent})
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, startResponse{
-		CaseID:      started.Case.ID,
-		Message:     started.Greeting.Text,
-		Status:      started.Case.Status,
-		LastEventID: started.LastEventID,
-		Timestamp:   started.Case.CreatedAt,
+		CaseID:         started.Case.ID,
+		Message:        started.Greeting.Text,
+		Status:         started.Case.Status,
+		LastEventID:    started.LastEventID,
+		QuestionNumber: started.Case.Questions,
+		MaxQuestions:   s.orch.MaxQuestions(started.Case),
+		Timestamp:      started.Case.CreatedAt,
 	})
 	return nil
 }
@@ -50,6 +59,9 @@ type continueResponse struct {
 	Status         triagem.Status     `json:"status"`
 	ComplexityHint triagem.Complexity `json:"complexity_hint"`
 	Confidence     float64            `json:"confidence"`
+	QuestionNumber int                `json:"question_number"`
+	MaxQuestions   int                `json:"max_questions"`
+	SafetyNotice   string             `json:"safety_notice,omitempty"`
 	Result         *triagem.Result    `json:"result,omitempty"`
 	Timestamp      time.Time          `json:"timestamp"`
 }
@@ -72,41 +84,49 @@ func (s *Server) handleContinue(w http.ResponseWriter, r *http.Request, p orches
 		Status:         out.Case.Status,
 		ComplexityHint: out.Case.Complexity,
 		Confidence:     out.Case.Confidence,
+		QuestionNumber: out.Case.Questions,
+		MaxQuestions:   s.orch.MaxQuestions(out.Case),
+		SafetyNotice:   out.SafetyNotice,
 		Timestamp:      out.Case.UpdatedAt,
 	})
 	return nil
 }
 
 type statusResponse struct {
-	CaseID      string             `json:"case_id"`
-	Status      triagem.Status     `json:"status"`
-	FlowType    triagem.FlowType   `json:"flow_type"`
-	Complexity  triagem.Complexity `json:"complexity"`
-	Confidence  float64            `json:"confidence"`
-	Strategy    triagem.Strategy   `json:"strategy"`
-	Area        triagem.Area       `json:"area,omitempty"`
-	Questions   int                `json:"questions"`
-	StartedAt   time.Time          `json:"started_at"`
-	UpdatedAt   time.Time          `json:"updated_at"`
-	LastEventID int64              `json:"last_event_id"`
-	Error       string             `json:"error,omitempty"`
+	CaseID     string             `json:"case_id"`
+	Status     triagem.Status     `json:"status"`
+	FlowType   triagem.FlowType   `json:"flow_type"`
+	Complexity triagem.Complexity `json:"complexity"`
+	Confidence float64            `json:"confidence"`
+	Strategy   triagem.Strategy   `json:"strategy"`
+	Area       triagem.Area       `json:"area,omitempty"`
+	Questions  int                `json:"questions"`
+	// QuestionNumber is Questions under the name pages use.
+	QuestionNumber int       `json:"question_number"`
+	MaxQuestions   int       `json:"max_questions"`
+	StartedAt      time.Time `json:"started_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	LastEventID    int64     `json:"last_event_id"`
+	Error          string    `json:"error,omitempty"`
 }
 
-func newStatusResponse(st *orchestrator.Status) statusResponse {
+func (s *Server) newStatusResponse(st *orchestrator.Status) statusResponse {
 	c := st.Case
 	return statusResponse{
-		CaseID:      c.ID,
-		Status:      c.Status,
-		FlowType:    c.Strategy.FlowType(),
-		Complexity:  c.Complexity,
-		Confidence:  c.Confidence,
-		Strategy:    c.Strategy,
-		Area:        c.Area,
-		Questions:   c.Questions,
-		StartedAt:   c.CreatedAt,
-		UpdatedAt:   c.UpdatedAt,
-		LastEventID: st.LastEventID,
-		Error:       c.Error,
+		CaseID:         c.ID,
+		Status:         c.Status,
+		FlowType:       c.Strategy.FlowType(),
+		Complexity:     c.Complexity,
+		Confidence:     c.Confidence,
+		Strategy:       c.Strategy,
+		Area:           c.Area,
+		Questions:      c.Questions,
+		QuestionNumber: c.Questions,
+		MaxQuestions:   s.orch.MaxQuestions(c),
+		StartedAt:      c.CreatedAt,
+		UpdatedAt:      c.UpdatedAt,
+		LastEventID:    st.LastEventID,
+		Error:          c.Error,
 	}
 }
 
@@ -115,7 +135,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request, p orchestr
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newStatusResponse(st))
+	writeJSON(w, http.StatusOK, s.newStatusResponse(st))
 	return nil
 }
 
@@ -191,7 +211,7 @@ type statsResponse struct {
 }
 
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request, p orchestrator.Principal) error {
-	if !p.CanSeeAll() {
+	if !p.IsAdmin() {
 		return triagem.Errorf(triagem.EFORBIDDEN, "stats are for admins")
 	}
 	out := statsResponse{Cases: map[triagem.Status]int{}, OpenStreams: s.hub.open(), Queues: []jobs.QueueStat{}}

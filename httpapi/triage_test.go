@@ -125,7 +125,7 @@ func requireCompleteResult(t *testing.T, res triagem.Result, caseID string, cx t
 	require.Greater(t, res.ConfidenceScore, 0.0)
 	require.LessOrEqual(t, res.ConfidenceScore, 1.0)
 	d := res.TriageData
-	require.Equal(t, area, d.Area)
+	require.Equal(t, area, string(d.Area))
 	require.NotEmpty(t, d.Subarea)
 	require.Positive(t, d.UrgencyH)
 	require.NotEmpty(t, d.Summary)
@@ -169,7 +169,9 @@ func TestForceCompleteAnalysesWhatWasSaid(t *testing.T) {
 	f.call(http.MethodGet, "/api/v2/triage/result/"+s.CaseID, tok, nil, &res)
 	require.True(t, res.AnalysisDetails.Forced)
 	require.Equal(t, "cliente com pressa", res.AnalysisDetails.ForcedReason)
-	require.Equal(t, "transito", res.TriageData.Area)
+	// The built-in engine still names this area by its pre-taxonomy slug
+	// on this branch; the engine team's branch moves it to administrativo.
+	require.Contains(t, []string{"administrativo", "transito"}, string(res.TriageData.Area))
 }
 
 func TestDeleteErasesTheCase(t *testing.T) {

@@ -24,6 +24,10 @@ import (
 // MaxMessageBytesDefault is the longest client message accepted.
 const MaxMessageBytesDefault = 8 << 10
 
+// MaxQuestionsDefault is the question limit reported when Config has no
+// MaxQuestions (the built-in interviewer's limit for a medium case).
+const MaxQuestionsDefault = 8
+
 // Queue hands a case to background analysis. EnqueueAnalyzeTx runs inside
 // the transaction that moves the case to analyzing, so the two commit
 // together; the returned func runs after the commit (to announce the job).
@@ -37,8 +41,11 @@ type Principal struct {
 	Role    triagem.Role
 }
 
-// CanSeeAll reports whether p may reach every case.
-func (p Principal) CanSeeAll() bool { return p.Role == triagem.RoleAdmin }
+// CanSeeAll reports whether p may read every case (staff and admins).
+func (p Principal) CanSeeAll() bool { return p.Role.ReadsAllCases() }
+
+// IsAdmin reports whether p may manage queues, tasks and erase any case.
+func (p Principal) IsAdmin() bool { return p.Role == triagem.RoleAdmin }
 
 // Config wires an Orchestrator. Store, Bus, Interviewer, Simple and Queue are
 // required.
@@ -58,6 +65,10 @@ type Config struct {
 	Queue Queue
 	// MaxMessageBytes bounds a client message. Defaults to 8 KiB.
 	MaxMessageBytes int
+	// MaxQuestions is the interviewer's question limit for a complexity,
+	// reported to pages ("pergunta 3 de até 8"). Defaults to
+	// MaxQuestionsDefault for every complexity.
+	MaxQuestions func(triagem.Complexity) int
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 	// Now defaults to time.Now.
@@ -77,6 +88,9 @@ func New(cfg Config) (*Orchestrator, error) {
 	}
 	cfg.MaxMessageBytes = cmp.Or(cfg.MaxMessageBytes, MaxMessageBytesDefault)
 	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
+	if cfg.MaxQuestions == nil {
+		cfg.MaxQuestions = func(triagem.Complexity) int { return MaxQuestionsDefault }
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -97,6 +111,15 @@ func containsAnalyzer(list []triagem.Analyzer, a triagem.Analyzer) bool {
 
 func (o *Orchestrator) now() time.Time { return o.cfg.Now().UTC() }
 
+// MaxQuestions is the question limit of a case at its current complexity.
+func (o *Orchestrator) MaxQuestions(c *triagem.Case) int { return o.cfg.MaxQuestions(c.Complexity) }
+
+// StartOptions are the client's choices when opening a case.
+type StartOptions struct {
+	// Consent records that the client accepted the data notice now.
+	Consent bool
+}
+
 // Started is the answer to Start.
 type Started struct {
 	Case        *triagem.Case
@@ -105,7 +128,7 @@ type Started struct {
 }
 
 // Start opens a new case for p with the interviewer's greeting.
-func (o *Orchestrator) Start(ctx context.Context, p Principal) (*Started, error) {
+func (o *Orchestrator) Start(ctx context.Context, p Principal, opts StartOptions) (*Started, error) {
 	greeting, err := o.cfg.Interviewer.Greeting(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("orchestrator: greeting: %w", err)
@@ -120,14 +143,19 @@ func (o *Orchestrator) Start(ctx context.Context, p Principal) (*Started, error)
 		CreatedAt:  now,
 		UpdatedAt:  now,
 	}
+	if opts.Consent {
+		c.ConsentAt = now
+	}
 	msg := triagem.Message{CaseID: c.ID, Role: triagem.AuthorInterviewer, Text: greeting, At: now}
 	if err := o.cfg.Store.CaseCreate(ctx, triagem.CaseWrite{Case: c, Messages: []triagem.Message{msg}}); err != nil {
 		return nil, fmt.Errorf("orchestrator: start: %w", err)
 	}
 	o.log.InfoContext(ctx, "case started", "case_id", c.ID, "user_id", p.Subject)
 	ev := o.publish(ctx, c.ID, triagem.EventTriageStarted, map[string]any{
-		"status":  c.Status,
-		"message": greeting,
+		"status":          c.Status,
+		"message":         greeting,
+		"question_number": c.Questions,
+		"max_questions":   o.MaxQuestions(c),
 	})
 	return &Started{Case: c, Greeting: msg, LastEventID: ev.Seq}, nil
 }
@@ -136,6 +164,8 @@ func (o *Orchestrator) Start(ctx context.Context, p Principal) (*Started, error)
 type Continued struct {
 	Case  *triagem.Case
 	Reply string
+	// SafetyNotice is the turn's notice for a person in danger now, if any.
+	SafetyNotice string
 }
 
 // Continue records the client's message, asks the interviewer for the next
@@ -172,15 +202,21 @@ func (o *Orchestrator) Continue(ctx context.Context, p Principal, caseID, text s
 	}
 	o.log.InfoContext(ctx, "turn recorded", "case_id", caseID, "user_id", p.Subject,
 		"status", c.Status, "complexity", c.Complexity, "question", c.Questions)
-	o.publish(ctx, caseID, triagem.EventTriageUpdate, map[string]any{
-		"status":         c.Status,
-		"client_message": text,
-		"reply":          turn.Reply,
-		"question":       c.Questions,
-	})
+	update := map[string]any{
+		"status":          c.Status,
+		"client_message":  text,
+		"reply":           turn.Reply,
+		"question":        c.Questions,
+		"question_number": c.Questions,
+		"max_questions":   o.MaxQuestions(c),
+	}
+	if turn.Assessment.SafetyNotice != "" {
+		update["safety_notice"] = turn.Assessment.SafetyNotice
+	}
+	o.publish(ctx, caseID, triagem.EventTriageUpdate, update)
 	o.publishComplexityIfChanged(ctx, &before, c)
 	after(ctx)
-	return &Continued{Case: c, Reply: turn.Reply}, nil
+	return &Continued{Case: c, Reply: turn.Reply, SafetyNotice: turn.Assessment.SafetyNotice}, nil
 }
 
 // ForceComplete ends the interview early and queues the analysis of what was
@@ -235,6 +271,11 @@ func applyAssessment(c *triagem.Case, a triagem.Assessment) {
 	c.Strategy = cmp.Or(a.Strategy, triagem.StrategyFor(c.Complexity))
 	c.Confidence = a.Confidence
 	c.Area = cmp.Or(a.Area, c.Area)
+	if a.Subarea != "" && c.Area.Has(a.Subarea) {
+		c.Subarea = a.Subarea
+	} else if !c.Area.Has(c.Subarea) {
+		c.Subarea = ""
+	}
 }
 
 func (o *Orchestrator) publishComplexityIfChanged(ctx context.Context, before, after *triagem.Case) {
@@ -347,11 +388,16 @@ func (o *Orchestrator) Result(ctx context.Context, p Principal, caseID string) (
 	return r, nil
 }
 
-// Delete erases a case, its messages, result and event history; open
-// streams of the case end.
+// Delete erases a case, its messages, result, contact details, handling,
+// notes and event history; open streams of the case end. Only the client
+// and admins erase: staff read every case but do not erase them.
 func (o *Orchestrator) Delete(ctx context.Context, p Principal, caseID string) error {
-	if _, err := o.Case(ctx, p, caseID); err != nil {
+	c, err := o.Case(ctx, p, caseID)
+	if err != nil {
 		return err
+	}
+	if c.OwnerID != p.Subject && !p.IsAdmin() {
+		return triagem.Errorf(triagem.EFORBIDDEN, "only the client or an admin may erase a case")
 	}
 	if err := o.erase(ctx, caseID); err != nil {
 		return err
@@ -367,6 +413,7 @@ func (o *Orchestrator) erase(ctx context.Context, caseID string) error {
 	if err := o.cfg.Bus.DeleteHistory(ctx, caseID); err != nil {
 		return unavailable("event bus", err)
 	}
+	o.publishInbox(ctx, triagem.EventCaseErased, map[string]any{"case_id": caseID})
 	return nil
 }
 
@@ -431,7 +478,13 @@ func reservedEvent(name string) bool {
 // publish sends an event after the state it describes has been committed. A
 // bus failure does not undo the committed step: it is logged, and a client
 // recovers the state from /status.
+//
+// Every step that changes the case (start, a turn, completion, failure)
+// is also announced on the firm's inbox.
 func (o *Orchestrator) publish(ctx context.Context, caseID, name string, payload map[string]any) triagem.Event {
+	if changesCase(name) {
+		defer o.announce(ctx, caseID)
+	}
 	data, err := triagem.EventData(payload)
 	if err == nil {
 		var ev triagem.Event

@@ -15,18 +15,19 @@ import (
 // the n-th argument (see TestSQLitePlaceholders).
 const (
 	caseColumns = `id, owner_id, status, complexity, confidence, strategy, area, questions,
-    error, forced_reason, created_at, updated_at, version`
+    error, forced_reason, created_at, updated_at, version, subarea, urgency_h, summary, consent_at`
 
 	caseInsertSQL = `INSERT INTO cases (` + caseColumns + `)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
 
 	caseGetSQL = `SELECT ` + caseColumns + ` FROM cases WHERE id = $1`
 
-	// The version in WHERE is the optimistic lock. owner_id and created_at
-	// never change after creation, so they are not written.
+	// The version in WHERE is the optimistic lock. owner_id, created_at
+	// and consent_at never change after creation, so they are not written.
 	caseUpdateSQL = `UPDATE cases
 SET status = $1, complexity = $2, confidence = $3, strategy = $4, area = $5,
-    questions = $6, error = $7, forced_reason = $8, updated_at = $9, version = $10
+    questions = $6, error = $7, forced_reason = $8, updated_at = $9, version = $10,
+    subarea = $13, urgency_h = $14, summary = $15
 WHERE id = $11 AND version = $12`
 
 	caseExistsSQL = `SELECT 1 FROM cases WHERE id = $1`
@@ -58,6 +59,9 @@ func (s *Store) CaseCreate(ctx context.Context, w triagem.CaseWrite) (err error)
 	}
 	c.CreatedAt = normalizeOrNow(c.CreatedAt, now)
 	c.UpdatedAt = normalizeOrNow(c.UpdatedAt, now)
+	if !c.ConsentAt.IsZero() {
+		c.ConsentAt = normalizeTime(c.ConsentAt)
+	}
 	c.Version = 1
 
 	pending, err := s.newPendingWrite(w, c, now)
@@ -195,7 +199,8 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, c *triagem.Case) err
 	_, err := tx.ExecContext(ctx, caseInsertSQL,
 		c.ID, c.OwnerID, string(c.Status), string(c.Complexity), c.Confidence, string(c.Strategy),
 		c.Area, c.Questions, c.Error, c.ForcedReason,
-		s.timeArg(c.CreatedAt), s.timeArg(c.UpdatedAt), c.Version)
+		s.timeArg(c.CreatedAt), s.timeArg(c.UpdatedAt), c.Version,
+		string(c.Subarea), urgencyArg(c.UrgencyH), c.Summary, s.nullTimeArg(c.ConsentAt))
 	if err != nil {
 		return fmt.Errorf("insert case: %w", err)
 	}
@@ -208,7 +213,7 @@ func (s *Store) updateCase(ctx context.Context, tx *sql.Tx, c *triagem.Case, rea
 	res, err := tx.ExecContext(ctx, caseUpdateSQL,
 		string(c.Status), string(c.Complexity), c.Confidence, string(c.Strategy), c.Area,
 		c.Questions, c.Error, c.ForcedReason, s.timeArg(c.UpdatedAt), c.Version,
-		c.ID, readVersion)
+		c.ID, readVersion, string(c.Subarea), urgencyArg(c.UrgencyH), c.Summary)
 	if err != nil {
 		return fmt.Errorf("update case: %w", err)
 	}
@@ -233,10 +238,26 @@ func (s *Store) updateCase(ctx context.Context, tx *sql.Tx, c *triagem.Case, rea
 // rowScanner is what *sql.Row and *sql.Rows have in common.
 type rowScanner interface{ Scan(dest ...any) error }
 
-func scanCase(row rowScanner, c *triagem.Case) error {
-	return row.Scan(&c.ID, &c.OwnerID, &c.Status, &c.Complexity, &c.Confidence, &c.Strategy,
+func scanCase(row rowScanner, c *triagem.Case, more ...any) error {
+	var urgency sql.NullInt64
+	dest := append([]any{&c.ID, &c.OwnerID, &c.Status, &c.Complexity, &c.Confidence, &c.Strategy,
 		&c.Area, &c.Questions, &c.Error, &c.ForcedReason,
-		timeColumn{&c.CreatedAt}, timeColumn{&c.UpdatedAt}, &c.Version)
+		timeColumn{&c.CreatedAt}, timeColumn{&c.UpdatedAt}, &c.Version,
+		&c.Subarea, &urgency, &c.Summary, nullTimeColumn{&c.ConsentAt}}, more...)
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	c.UrgencyH = int(urgency.Int64)
+	return nil
+}
+
+// urgencyArg stores an unknown urgency (0 or less) as NULL, so that lists
+// sort it after every known one.
+func urgencyArg(hours int) any {
+	if hours <= 0 {
+		return nil
+	}
+	return hours
 }
 
 // errNilCase is returned when a CaseWrite carries no case: a caller's bug.

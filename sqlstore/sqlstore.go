@@ -253,6 +253,25 @@ func (s *Store) timeArg(t time.Time) any {
 	return t
 }
 
+// nullTimeArg is timeArg with the zero time stored as NULL.
+func (s *Store) nullTimeArg(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return s.timeArg(normalizeTime(t))
+}
+
+// nullTimeColumn scans a nullable time column; NULL is the zero time.
+type nullTimeColumn struct{ dst *time.Time }
+
+func (c nullTimeColumn) Scan(src any) error {
+	if src == nil {
+		*c.dst = time.Time{}
+		return nil
+	}
+	return timeColumn(c).Scan(src)
+}
+
 // timeColumn scans a time column from either dialect into dst, normalized.
 type timeColumn struct{ dst *time.Time }
 

@@ -37,6 +37,10 @@ func (s *Store) newPendingWrite(w triagem.CaseWrite, c triagem.Case, now time.Ti
 		result.CaseID = c.ID
 		result.CreatedAt = normalizeOrNow(result.CreatedAt, now)
 		p.result = &result
+		// The case row carries what lists show and sort on.
+		p.c.Subarea = result.TriageData.Subarea
+		p.c.UrgencyH = max(0, result.TriageData.UrgencyH)
+		p.c.Summary = result.TriageData.Summary
 	}
 	return p, nil
 }

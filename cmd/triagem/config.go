@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/triagem/triagem/httpapi"
 	"github.com/triagem/triagem/llm"
+	"github.com/triagem/triagem/web"
 )
 
 // Config is every setting of the binary. Each has an environment variable
@@ -43,6 +46,11 @@ type Config struct {
 	LLMAPIKey         string
 	LLMModels         string
 	LLMTimeout        time.Duration
+	PublicIntake      string
+	TrustedProxies    string
+	SessionTTL        time.Duration
+	SessionRateLimit  int
+	FrameAncestors    string
 }
 
 // flagSet binds c to a flag set. Every flag -some-name also reads
@@ -85,6 +93,26 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LLMAPIKey, "llm-api-key", "", "bearer key of the LLM endpoint (empty: none, for local servers)")
 	fs.StringVar(&c.LLMModels, "llm-models", "", "comma-separated models; the first interviews and judges, all analyse in order before the built-in analyzer; empty: built-ins only, offline")
 	fs.DurationVar(&c.LLMTimeout, "llm-timeout", llm.TimeoutDefault, "bound of one LLM analysis call, retries included")
+	fs.StringVar(&c.PublicIntake, "public-intake", "", "serve anonymous client sessions (POST /api/v2/session) to anyone: true or false; empty: true in dev mode, false otherwise")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "comma-separated CIDRs of proxies whose X-Forwarded-For names the client (per-IP limits); empty: trust none")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", httpapi.SessionTTLDefault, "life of an anonymous session token (the page renews it while active)")
+	fs.IntVar(&c.SessionRateLimit, "session-rate-limit", httpapi.SessionsPerMinuteDefault, "session and dev-token requests per client IP per minute (negative: no limit)")
+	fs.StringVar(&c.FrameAncestors, "frame-ancestors", "", "space- or comma-separated origins allowed to embed the pages (CSP frame-ancestors); empty: none")
+}
+
+// publicIntake is whether anyone may get an anonymous session: as set, or
+// on in dev mode and off otherwise.
+func (c *Config) publicIntake() bool {
+	on, err := strconv.ParseBool(c.PublicIntake)
+	if err != nil {
+		return c.devMode()
+	}
+	return on
+}
+
+// frameAncestors splits the configured list.
+func (c *Config) frameAncestors() []string {
+	return strings.FieldsFunc(c.FrameAncestors, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
 // llmEnabled reports whether any LLM model is configured.
@@ -132,6 +160,23 @@ func (c *Config) validate() error {
 	}
 	if c.Addr != "" && c.devMode() && !loopback(c.Addr) {
 		return errors.New("dev mode (no TRIAGEM_JWT_SECRET or TRIAGEM_JWKS_URL) listens on loopback only: set a key, or use an address like 127.0.0.1:8080")
+	}
+	if c.PublicIntake != "" {
+		if _, err := strconv.ParseBool(c.PublicIntake); err != nil {
+			return fmt.Errorf("public intake %q: want true or false", c.PublicIntake)
+		}
+	}
+	if c.publicIntake() && c.JWTSecret == "" && c.JWKSURL != "" {
+		return errors.New("public intake signs its own session tokens: set TRIAGEM_JWT_SECRET beside TRIAGEM_JWKS_URL, or TRIAGEM_PUBLIC_INTAKE=false")
+	}
+	if _, err := httpapi.ParseTrustedProxies(c.TrustedProxies); err != nil {
+		return fmt.Errorf("trusted proxies: %w", err)
+	}
+	if err := web.CheckFrameAncestors(c.frameAncestors()); err != nil {
+		return fmt.Errorf("frame ancestors: %w", err)
+	}
+	if c.SessionTTL <= 0 {
+		return errors.New("session ttl must be positive")
 	}
 	if c.MaxAttempts < 1 {
 		return errors.New("max attempts must be at least 1")

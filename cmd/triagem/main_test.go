@@ -215,7 +215,8 @@ func TestServeHelpListsEveryOption(t *testing.T) {
 	out, _ := exec.Command(binary, "serve", "-help").CombinedOutput()
 	for _, env := range []string{"TRIAGEM_ADDR", "TRIAGEM_DATABASE_URL", "TRIAGEM_REDIS_URL", "TRIAGEM_JWT_SECRET",
 		"TRIAGEM_JWKS_URL", "TRIAGEM_WEBHOOK_URL", "TRIAGEM_WEBHOOK_SECRET", "TRIAGEM_CASE_RETENTION", "TRIAGEM_LOG_FORMAT",
-		"TRIAGEM_LLM_BASE_URL", "TRIAGEM_LLM_API_KEY", "TRIAGEM_LLM_MODELS"} {
+		"TRIAGEM_LLM_BASE_URL", "TRIAGEM_LLM_API_KEY", "TRIAGEM_LLM_MODELS", "TRIAGEM_PUBLIC_INTAKE",
+		"TRIAGEM_TRUSTED_PROXIES", "TRIAGEM_SESSION_TTL", "TRIAGEM_SESSION_RATE_LIMIT", "TRIAGEM_FRAME_ANCESTORS"} {
 		require.Contains(t, string(out), env)
 	}
 	require.Contains(t, string(out), "127.0.0.1:8080", "defaults are shown")
@@ -264,4 +265,36 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+func TestPublicIntakeDefaultsToDevMode(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		cfg    Config
+		public bool
+		err    string
+	}{
+		{name: "dev mode: on", cfg: Config{}, public: true},
+		{name: "with a key: off", cfg: Config{JWTSecret: "k"}, public: false},
+		{name: "with a key, asked for", cfg: Config{JWTSecret: "k", PublicIntake: "true"}, public: true},
+		{name: "dev mode, turned off", cfg: Config{PublicIntake: "false"}, public: false},
+		{name: "malformed", cfg: Config{PublicIntake: "maybe"}, public: true, err: "public intake"},
+		{name: "JWKS only cannot sign sessions", cfg: Config{JWKSURL: "https://idp.example/jwks", PublicIntake: "true"}, public: true, err: "TRIAGEM_JWT_SECRET"},
+		{name: "bad proxy", cfg: Config{TrustedProxies: "10.0.0.0/8, nope"}, public: true, err: "trusted proxies"},
+		{name: "bad frame ancestor", cfg: Config{FrameAncestors: "https://a.example 'unsafe-inline'"}, public: true, err: "frame ancestors"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tt.cfg
+			cfg.Addr, cfg.LogFormat, cfg.MaxAttempts, cfg.SessionTTL = "127.0.0.1:0", "text", 1, time.Hour
+			require.Equal(t, tt.public, cfg.publicIntake())
+			err := cfg.validate()
+			if tt.err == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, tt.err)
+		})
+	}
 }

@@ -140,6 +140,7 @@ func (a *app) openFlow() error {
 		Judge:           judge,
 		Queue:           a.jobs,
 		MaxMessageBytes: a.cfg.MaxMessageBytes,
+		MaxQuestions:    a.maxQuestions,
 		Logger:          a.log,
 	})
 	handler.Orchestrator = a.orch
@@ -163,6 +164,23 @@ func (a *app) triageModels() (triagem.Interviewer, triagem.Analyzer, []triagem.A
 	first := lc.Models[0]
 	analyzers := append(llm.NewAnalyzers(lc), builtins[0])
 	return llm.NewInterviewer(lc, first, interviewer), builtins[0], analyzers, llm.NewJudge(lc, first)
+}
+
+// maxQuestions is the interviewer's question limit, for the pages'
+// progress: the LLM interviewer's one limit, or the built-in's per
+// complexity (its default Config).
+func (a *app) maxQuestions(c triagem.Complexity) int {
+	if a.cfg.llmEnabled() {
+		return a.cfg.llmConfig().MaxQuestions
+	}
+	switch c {
+	case triagem.ComplexityLow:
+		return interview.MaxQuestionsLowDefault
+	case triagem.ComplexityHigh:
+		return interview.MaxQuestionsHighDefault
+	default:
+		return interview.MaxQuestionsMediumDefault
+	}
 }
 
 // flowHandler lets the job client be built before the orchestrator.
@@ -205,6 +223,13 @@ func (a *app) close() {
 
 func (a *app) verifier(ctx context.Context) (auth.Verifier, error) {
 	switch {
+	case a.cfg.JWKSURL != "" && a.cfg.JWTSecret != "":
+		// The identity provider's tokens, and the sessions Triagem issues.
+		jwks, err := auth.NewJWKS(ctx, auth.JWKSConfig{URL: a.cfg.JWKSURL})
+		if err != nil {
+			return nil, err
+		}
+		return auth.Either{HMAC: auth.NewHMAC(a.cfg.JWTSecret), Other: jwks}, nil
 	case a.cfg.JWKSURL != "":
 		return auth.NewJWKS(ctx, auth.JWKSConfig{URL: a.cfg.JWKSURL})
 	case a.cfg.JWTSecret != "":
@@ -212,6 +237,19 @@ func (a *app) verifier(ctx context.Context) (auth.Verifier, error) {
 	default:
 		a.log.Warn("dev mode: no TRIAGEM_JWT_SECRET or TRIAGEM_JWKS_URL; tokens from `triagem token` are accepted, loopback only")
 		return auth.NewHMAC(auth.DevSecret), nil
+	}
+}
+
+// issuer signs the tokens Triagem gives out itself (sessions, dev
+// sign-in) with the HS256 secret; nil when only a JWKS is configured.
+func (a *app) issuer() *auth.Issuer {
+	switch {
+	case a.cfg.JWTSecret != "":
+		return auth.NewIssuer(a.cfg.JWTSecret, nil)
+	case a.cfg.devMode():
+		return auth.NewIssuer(auth.DevSecret, nil)
+	default:
+		return nil
 	}
 }
 
@@ -226,13 +264,24 @@ func (a *app) serve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("river ui: %w", err)
 	}
+	proxies, err := httpapi.ParseTrustedProxies(a.cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	api, err := httpapi.New(httpapi.Config{
+		Issuer:            a.issuer(),
+		PublicIntake:      a.cfg.publicIntake(),
+		DevMode:           a.cfg.devMode(),
+		SessionTTL:        a.cfg.SessionTTL,
+		SessionsPerMinute: a.cfg.SessionRateLimit,
+		TrustedProxies:    proxies,
+		Retention:         a.cfg.CaseRetention,
 		Orchestrator:      a.orch,
 		Bus:               a.bus,
 		Verifier:          verifier,
 		Tasks:             a.jobs,
 		RiverUI:           riverUI,
-		UI:                web.Handler(),
+		UI:                web.Handler(web.Options{FrameAncestors: a.cfg.frameAncestors()}),
 		Counts:            a.store.CaseCountByStatus,
 		Ready:             []httpapi.ReadyCheck{{Name: "database", Check: a.store.Ping}, {Name: "bus", Check: a.bus.Ready}},
 		Registry:          a.registry,

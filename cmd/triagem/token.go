@@ -17,7 +17,7 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	sub := fs.String("sub", "", "user id (subject); required")
-	role := fs.String("role", string(triagem.RoleClient), "role: client, service or admin")
+	role := fs.String("role", string(triagem.RoleClient), "role: client, staff, service or admin")
 	ttl := fs.Duration("ttl", 24*time.Hour, "how long the token is valid")
 	secret := fs.String("secret", os.Getenv("TRIAGEM_JWT_SECRET"), "HS256 secret (TRIAGEM_JWT_SECRET); empty uses the dev secret")
 	if err := fs.Parse(args); err != nil {

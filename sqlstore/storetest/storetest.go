@@ -28,6 +28,7 @@ func Run(t *testing.T, newStore func(t *testing.T) triagem.Store) {
 	t.Run("Results", func(t *testing.T) { t.Parallel(); testResults(t, newStore) })
 	t.Run("Concurrency", func(t *testing.T) { t.Parallel(); testConcurrency(t, newStore) })
 	t.Run("Errors", func(t *testing.T) { t.Parallel(); testErrors(t, newStore) })
+	t.Run("Firm", func(t *testing.T) { t.Parallel(); testFirm(t, newStore) })
 }
 
 // BenchCaseUpdate measures one CaseUpdate appending two messages (a client's
