@@ -38,6 +38,7 @@ var (
 	numericDate  = regexp.MustCompile(`\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?\b`)
 	datePatterns = []pattern{
 		{re: numericDate, valid: validDate},
+		{re: regexp.MustCompile(`\b(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}\b`)}, // month/year: "03/2024"
 		{re: regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)},
 		{re: regexp.MustCompile(`\b(?:dia\s+)?\d{1,2}o?\s+de\s+(?:` + monthNames + `)(?:\s+de\s+\d{4})?\b`)},
 		{re: regexp.MustCompile(`\b(?:` + monthNames + `)(?:\s+(?:de\s+)?\d{4}|\s+passado)?\b`)},
@@ -55,10 +56,22 @@ var (
 		{re: regexp.MustCompile(`\b(?:` + numberWords + `)\s+(?:` + currencies + `)\b`)},
 	}
 	amountNumber = regexp.MustCompile(`\d[\d.]*(?:,\d+)?`)
-	// deadlinePattern finds deadlines still ahead: "em 5 dias", "prazo de
-	// 48 horas", "daqui a duas semanas".
-	deadlinePattern = regexp.MustCompile(`\b(?:em|daqui a|dentro de|no prazo de|prazo de|tenho|temos|faltam|falta|restam)\s+(\d{1,4}|` + countWords + `)\s+(hora|horas|dia|dias|semana|semanas|mes|meses)\b`)
+	// deadlinePatterns find deadlines still ahead: "prazo de 5 dias",
+	// "daqui a duas semanas", "tenho 48h", "15 dias para desocupar". A
+	// span already past ("há 5 dias") or a duration ("quebrou em 2 dias
+	// de uso", "12h por dia") is not one.
+	deadlinePatterns = []*regexp.Regexp{
+		regexp.MustCompile(`\b(?:no prazo de|prazo de|prazo e de|prazo sao|dentro de|daqui a|daqui|faltam|falta|restam|resta|so tenho|tenho so|tenho apenas|tenho|temos|em ate|em|vence em|acaba em|termina em)\s+(?:so\s+|apenas\s+|mais\s+)?(\d{1,4}|` + countWords + `)\s*(h|hs|hrs|horas?|dias?|semanas?|mes|meses)\b(\s+(?:de uso|de atraso|depois|apos|atras|seguid\w*|por dia|por semana|de trabalho|diarias|de casa|de empresa|de servico|de contrato)\b)?`),
+		regexp.MustCompile(`\b(\d{1,4}|` + countWords + `)\s*(h|hs|hrs|horas?|dias?|semanas?)(?:\s+uteis)?(?:\s+de prazo\b|\s+(?:para|pra)\s+(?:eu\s+|a gente\s+)?(?:sair|desocupar|pagar|responder|recorrer|apresentar|entregar|contestar|me defender|fazer|devolver|quitar|regularizar|comparecer)\b)`),
+		regexp.MustCompile(`\b(\d{1,3})(h|hs)\b(\s+(?:por dia|por semana|de trabalho|diarias|seguidas|de atraso|da manha|da tarde|da noite))?`),
+	}
 )
+
+// deadline is a time limit the client named, in hours from now.
+type deadline struct {
+	hours   int
+	written string // as the client wrote it
+}
 
 // highAmount is the amount from which "valor elevado" is a complexity factor.
 const highAmount = 500_000
@@ -70,22 +83,19 @@ func (r *reading) readEntities() {
 		Dates: written(t, findAll(t.folded, datePatterns)),
 	}
 	amounts := findAll(t.folded, amountPatterns)
+	for i := range amounts { // "R$ 3.000." ends a sentence, not the number
+		for amounts[i].end > amounts[i].start && t.folded[amounts[i].end-1] == '.' {
+			amounts[i].end--
+		}
+	}
 	r.entities.Amounts = written(t, amounts)
 	for _, s := range amounts {
 		r.maxAmount = max(r.maxAmount, amountValue(t.folded[s.start:s.end]))
 	}
-	for _, m := range deadlinePattern.FindAllStringSubmatch(t.folded, -1) {
-		r.deadlinesH = append(r.deadlinesH, countValue(m[1])*unitHours(m[2]))
-	}
+	r.deadlines = readDeadlines(t)
 	places := r.locations()
 	r.entities.Locations = written(t, places)
 	r.entities.Parties = r.parties(places)
-	if r.maxAmount >= highAmount {
-		r.factors = appendUnique(r.factors, "valor elevado")
-	}
-	if h, explicit := r.urgency(r.area); explicit && h <= urgentWithinH {
-		r.factors = appendUnique(r.factors, "prazo urgente (até 24 horas)")
-	}
 }
 
 // span is a byte range of the folded text.
@@ -195,9 +205,43 @@ func countValue(s string) int {
 	return wordValue(s)
 }
 
+// readDeadlines finds the deadlines of a text, in text order, each span
+// once.
+func readDeadlines(t *foldedText) []deadline {
+	var out []deadline
+	taken := []span{}
+	for _, re := range deadlinePatterns {
+		for _, m := range re.FindAllStringSubmatchIndex(t.folded, -1) {
+			if len(m) > 6 && m[6] >= 0 { // a duration, not a deadline
+				continue
+			}
+			s := span{m[0], m[1]}
+			if overlapsAny(s, taken) {
+				continue
+			}
+			n := countValue(t.folded[m[2]:m[3]])
+			if n <= 0 {
+				continue
+			}
+			taken = append(taken, s)
+			out = append(out, deadline{hours: n * unitHours(t.folded[m[4]:m[5]]), written: t.original(s.start, s.end)})
+		}
+	}
+	return out
+}
+
+func overlapsAny(s span, spans []span) bool {
+	for _, o := range spans {
+		if s.start < o.end && o.start < s.end {
+			return true
+		}
+	}
+	return false
+}
+
 func unitHours(unit string) int {
 	switch strings.TrimSuffix(strings.TrimSuffix(unit, "es"), "s") {
-	case "hora":
+	case "hora", "h", "hr", "":
 		return 1
 	case "dia":
 		return 24
