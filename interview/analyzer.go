@@ -35,6 +35,14 @@ func (*RulesAnalyzer) Analyze(ctx context.Context, in triagem.AnalysisInput) (tr
 	return Extract(in.Messages, in.Assessment), nil
 }
 
+// Complete fills what another analyzer's data lacks (steps, documents, the
+// deadline warning from the closed list, a sooner urgency, the safety
+// notice, a summary that is not a paste …) for that data's own area; the
+// orchestrator calls it on every result.
+func (*RulesAnalyzer) Complete(ctx context.Context, in triagem.AnalysisInput, d triagem.TriageData) triagem.TriageData {
+	return completeData(clientTexts(in.Messages), d)
+}
+
 // LexiconAnalyzer analyses a conversation as a bag of words: every
 // occurrence of a weighted term adds its weight to an area, a subarea and a
 // case type, and the heaviest of each wins. Unlike the rules it needs no

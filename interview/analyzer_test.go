@@ -70,3 +70,33 @@ func TestLexiconAnalyzerFallsBackToTheAssessment(t *testing.T) {
 	require.Equal(t, triagem.AreaSaude, got.Area)
 	require.Equal(t, triagem.Subarea("plano_saude"), got.Subarea)
 }
+
+func TestCompleteFillsAnotherAnalyzersGaps(t *testing.T) {
+	t.Parallel()
+	text := "Minha filha está internada e o plano de saúde negou a cirurgia, disseram que é carência"
+	in := triagem.AnalysisInput{Messages: clientSays(text)}
+	// What a terse model might answer: an area, a foreign subarea, a pasted
+	// summary, a deadline of its own invention and nothing else.
+	llm := triagem.TriageData{Area: triagem.AreaSaude, Subarea: "rescisao", UrgencyH: 240, Summary: text, DeadlineWarning: "prazo de 1 ano"}
+	got := NewRulesAnalyzer().Complete(context.Background(), in, llm)
+	require.Equal(t, triagem.AreaSaude, got.Area)
+	require.True(t, got.Area.Has(got.Subarea))
+	require.GreaterOrEqual(t, len(got.NextSteps), 2)
+	require.NotEmpty(t, got.Documents)
+	require.NotEqual(t, "prazo de 1 ano", got.DeadlineWarning, "only the closed list warns")
+	require.Equal(t, 24, got.UrgencyH, "the refused surgery is sooner")
+	require.NotEmpty(t, got.UrgencyReason)
+	require.NotEqual(t, text, got.Summary)
+	requireSummaryShape(t, got.Summary, []string{text})
+	require.Equal(t, triagem.AreaSaude, got.AreaAlternatives[0].Area)
+	require.True(t, got.Sentiment.Valid())
+	require.NotNil(t, got.Entities.Dates)
+
+	kept := triagem.TriageData{Area: triagem.AreaSaude, Subarea: "plano_saude", UrgencyH: 6, UrgencyReason: "do modelo",
+		NextSteps: []string{"um", "dois"}, Summary: "Resumo próprio.", Sentiment: triagem.SentimentWorried}
+	got = NewRulesAnalyzer().Complete(context.Background(), in, kept)
+	require.Equal(t, 6, got.UrgencyH, "a sooner urgency stays")
+	require.Equal(t, "do modelo", got.UrgencyReason)
+	require.Equal(t, []string{"um", "dois"}, got.NextSteps)
+	require.Equal(t, "Resumo próprio.", got.Summary)
+}

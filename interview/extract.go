@@ -2,6 +2,7 @@ package interview
 
 import (
 	"math"
+	"unicode/utf8"
 
 	"github.com/triagem/triagem"
 )
@@ -117,4 +118,57 @@ func clientTexts(messages []triagem.Message) []string {
 		}
 	}
 	return out
+}
+
+// completeData fills what another analyzer's data d lacks, for d's own area
+// and subarea: steps, documents and alternatives when missing; the deadline
+// warning always from the closed list; the urgency when the built-in rules
+// find it sooner (a risk the analyzer missed); the safety notice when the
+// rules see danger; a summary that is missing, too long or a paste.
+func completeData(client []string, d triagem.TriageData) triagem.TriageData {
+	f := readFacts(client)
+	if !d.Area.Valid() {
+		return f.triageData(defaultModel().estimateArea(client), f.r.keywords())
+	}
+	if !d.Area.Has(d.Subarea) {
+		d.Subarea = d.Area.GeneralSubarea()
+	}
+	area, sub := d.Area, d.Subarea
+	if n := len(d.NextSteps); n < minSteps || n > maxSteps {
+		d.NextSteps = nextSteps(area, sub, f)
+	}
+	if len(d.Documents) == 0 {
+		d.Documents = documentsFor(area, sub)
+	}
+	d.DeadlineWarning = deadlineWarning(area, sub)
+	if u := f.urgencyOf(area, sub); d.UrgencyH <= 0 || u.hours < d.UrgencyH {
+		d.UrgencyH, d.UrgencyReason = u.hours, u.reason
+	}
+	if d.UrgencyReason == "" {
+		d.UrgencyReason = "prazo estimado pela análise do caso"
+	}
+	if notice := f.safetyNotice(); notice != "" {
+		d.SafetyNotice = notice
+	}
+	sentiment, distress := f.sentimentOf(sub)
+	if !d.Sentiment.Valid() {
+		d.Sentiment = sentiment
+	}
+	d.Distress = d.Distress || distress || d.SafetyNotice != ""
+	if d.Summary == "" || utf8.RuneCountInString(d.Summary) > maxSummaryRunes || echoes(d.Summary, wordRuns(f.r.text.tokens)) {
+		d.Summary = f.summary(area, sub)
+	}
+	if len(d.AreaAlternatives) == 0 || d.AreaAlternatives[0].Area != area {
+		d.AreaAlternatives = alternatives(defaultModel().estimateArea(client), area)
+	}
+	if d.CaseType == "" {
+		d.CaseType = string(sub)
+	}
+	if len(d.ComplexityFactors) == 0 {
+		_, d.ComplexityFactors = f.complexity(area, sub)
+	}
+	d.Keywords = nonNil(d.Keywords)
+	d.Entities = triagem.Entities{Parties: nonNil(d.Entities.Parties), Dates: nonNil(d.Entities.Dates),
+		Amounts: nonNil(d.Entities.Amounts), Locations: nonNil(d.Entities.Locations)}
+	return d
 }
