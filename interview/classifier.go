@@ -11,7 +11,7 @@ import (
 // fitted and safe for concurrent use.
 type classifier struct {
 	classes []string
-	index   map[string]int32 // feature → row of weights
+	index   map[uint64]int32 // feature → row of weights
 	// weights is row-major by feature: weights[row*len(classes)+class].
 	weights []float32
 	bias    []float64
@@ -35,6 +35,26 @@ func (c *classifier) scores(f features) []float64 {
 		w := c.weights[int(row)*k : int(row)*k+k]
 		for j := range out {
 			out[j] += v * float64(w[j])
+		}
+	}
+	return out
+}
+
+// scoresOf returns the scores of the given classes only, in their order.
+func (c *classifier) scoresOf(f features, classes []int) []float64 {
+	k := len(c.classes)
+	out := make([]float64, len(classes))
+	for i, j := range classes {
+		out[i] = c.bias[j]
+	}
+	for name, v := range f {
+		row, ok := c.index[name]
+		if !ok {
+			continue
+		}
+		base := int(row) * k
+		for i, j := range classes {
+			out[i] += v * float64(c.weights[base+j])
 		}
 	}
 	return out
@@ -136,8 +156,8 @@ func fitBayes(docs []features, labels []int, classes []string) *classifier {
 // newClassifier indexes every feature of docs (in sorted order, so the
 // rows never depend on map iteration) and returns zero weights.
 func newClassifier(docs []features, classes []string) (*classifier, []sparseDoc) {
-	var names []string
-	seen := map[string]bool{}
+	var names []uint64
+	seen := map[uint64]bool{}
 	for _, d := range docs {
 		for name := range d {
 			if !seen[name] {
@@ -147,14 +167,14 @@ func newClassifier(docs []features, classes []string) (*classifier, []sparseDoc)
 		}
 	}
 	slices.Sort(names)
-	c := &classifier{classes: classes, index: make(map[string]int32, len(names)), bias: make([]float64, len(classes))}
+	c := &classifier{classes: classes, index: make(map[uint64]int32, len(names)), bias: make([]float64, len(classes))}
 	for i, name := range names {
 		c.index[name] = int32(i)
 	}
 	c.weights = make([]float32, len(names)*len(classes))
 	sparse := make([]sparseDoc, len(docs))
 	for i, d := range docs {
-		keys := make([]string, 0, len(d))
+		keys := make([]uint64, 0, len(d))
 		for name := range d {
 			keys = append(keys, name)
 		}

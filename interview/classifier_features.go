@@ -21,8 +21,32 @@ const (
 	charGramWeight = 0.25
 )
 
-// features is a sparse feature vector: feature → value.
-type features map[string]float64
+// features is a sparse feature vector: feature hash → value. Features are
+// hashed (64-bit FNV-1a of their kind and text) rather than kept as
+// strings, so reading a text allocates no string per character gram; at a
+// few hundred thousand distinct features a collision is vanishingly rare.
+type features map[uint64]float64
+
+// Feature kinds, hashed in front of the feature's text.
+const (
+	kindWord   = 'w'
+	kindBigram = 'b'
+	kindChar   = 'c'
+)
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
+}
+
+func hashKind(kind byte) uint64 { return (fnvOffset ^ uint64(kind)) * fnvPrime }
 
 // textFeatures turns the client's messages into features, L2-normalised
 // so that long and short descriptions weigh alike.
@@ -38,9 +62,9 @@ func textFeatures(messages []string) features {
 				continue
 			}
 			s := stem(w)
-			f["w:"+s]++
+			f[hashString(hashKind(kindWord), s)]++
 			if prev != "" {
-				f["b:"+prev+"_"+s]++
+				f[hashString(hashString(hashKind(kindBigram), prev)*fnvPrime^'_', s)]++
 			}
 			prev = s
 			addCharGrams(f, w)
@@ -50,14 +74,28 @@ func textFeatures(messages []string) features {
 	return f
 }
 
+// addCharGrams adds the character n-grams of w, bounded by "<" and ">".
 func addCharGrams(f features, w string) {
 	if len(w) < charGramMin || allDigits(w) {
 		return
 	}
-	padded := "<" + w + ">"
-	for n := charGramMin; n <= charGramMax; n++ {
-		for i := 0; i+n <= len(padded); i++ {
-			f["c:"+padded[i:i+n]] += charGramWeight
+	n := len(w) + 2
+	at := func(i int) byte {
+		switch i {
+		case 0:
+			return '<'
+		case n - 1:
+			return '>'
+		}
+		return w[i-1]
+	}
+	for size := charGramMin; size <= charGramMax; size++ {
+		for i := 0; i+size <= n; i++ {
+			h := hashKind(kindChar)
+			for j := i; j < i+size; j++ {
+				h = (h ^ uint64(at(j))) * fnvPrime
+			}
+			f[h] += charGramWeight
 		}
 	}
 }

@@ -15,7 +15,9 @@ import (
 type engineModel struct {
 	area    *classifier // classes: area slugs
 	subarea *classifier // classes: "area/subarea"
-	terms   *termLexicon
+	// subareasOf lists, per area, its columns in subarea.
+	subareasOf map[triagem.Area][]int
+	terms      *termLexicon
 }
 
 // How the two readings are combined: the classifier's scores are log-odds,
@@ -70,11 +72,17 @@ func fitModel(exs []Example) *engineModel {
 		sub := cmpSubarea(ex.Area, ex.Subarea)
 		subLabels[i] = slices.Index(subClasses, subareaKey(ex.Area, sub))
 	}
-	return &engineModel{
-		area:    fitLogistic(docs, areaLabels, areaClasses),
-		subarea: fitBayes(docs, subLabels, subClasses),
-		terms:   sharedTerms(),
+	m := &engineModel{
+		area:       fitLogistic(docs, areaLabels, areaClasses),
+		subarea:    fitBayes(docs, subLabels, subClasses),
+		subareasOf: map[triagem.Area][]int{},
+		terms:      sharedTerms(),
 	}
+	for j, c := range subClasses {
+		a, _, _ := strings.Cut(c, "/")
+		m.subareasOf[triagem.Area(a)] = append(m.subareasOf[triagem.Area(a)], j)
+	}
+	return m
 }
 
 func cmpSubarea(a triagem.Area, s triagem.Subarea) triagem.Subarea {
@@ -135,20 +143,21 @@ func (m *engineModel) estimateArea(client []string) areaEstimate {
 
 // bestSubarea is the subarea of area with the best combined score.
 func (m *engineModel) bestSubarea(area triagem.Area, f features, lexSub map[triagem.Subarea]float64) triagem.Subarea {
-	scores := m.subarea.scores(f)
-	best, bestScore := area.GeneralSubarea(), 0.0
-	first := true
-	for i, c := range m.subarea.classes {
-		a, s, _ := strings.Cut(c, "/")
-		if triagem.Area(a) != area {
-			continue
-		}
-		sc := scores[i] + subareaLexiconWeight*lexSub[triagem.Subarea(s)]
-		if first || sc > bestScore {
-			best, bestScore, first = triagem.Subarea(s), sc, false
+	cols := m.subareasOf[area]
+	if len(cols) == 0 {
+		return area.GeneralSubarea()
+	}
+	scores := m.subarea.scoresOf(f, cols)
+	best := 0
+	for i, j := range cols {
+		_, s, _ := strings.Cut(m.subarea.classes[j], "/")
+		scores[i] += subareaLexiconWeight * lexSub[triagem.Subarea(s)]
+		if scores[i] > scores[best] {
+			best = i
 		}
 	}
-	return best
+	_, s, _ := strings.Cut(m.subarea.classes[cols[best]], "/")
+	return triagem.Subarea(s)
 }
 
 // areaEvidence is how much area evidence the text carries, 0..1: the leading
