@@ -185,12 +185,15 @@ func TestGreetingAsksToDescribeTheProblem(t *testing.T) {
 
 func TestNextAsksOneTopicAtATimeInOrderOfImportance(t *testing.T) {
 	t.Parallel()
-	// Nothing in these words covers a topic, so the interviewer walks the
-	// whole list, and each "não sei" answers the question asked.
-	_, turns := talk(t, New(Config{}), []string{"Olá, tenho um problema."}, "Não sei.", "Não tenho.", "Não lembro.")
-	require.Equal(t, []string{"fatos", "datas", "partes", "documentos", "valores", "tentativas", "prazos", "objetivo", ""}, questionTopics(turns))
+	// Nothing in these words covers a topic or points to an area, so the
+	// interviewer walks the general list in order, and each "não sei"
+	// answers the question asked.
+	cfg := Config{MaxQuestionsLow: 20, MaxQuestionsMedium: 20, MaxQuestionsHigh: 20}
+	_, turns := talk(t, New(cfg), []string{"Olá, tenho um problema."}, "Não sei.", "Não tenho.", "Não lembro.")
+	asked := questionTopics(turns)
+	require.Equal(t, []string{"fatos", "datas", "partes", "documentos", "valores", "tentativas", "prazos"}, asked[:7])
 	for _, turn := range turns[:len(turns)-1] {
-		require.Equal(t, 1, strings.Count(turn.Reply, "?"), "one question at a time: %q", turn.Reply)
+		require.LessOrEqual(t, strings.Count(turn.Reply, "?"), 1, "one question at a time: %q", turn.Reply)
 	}
 }
 
@@ -334,34 +337,27 @@ func TestNextRecognisesQuestionsOfAnotherInterviewer(t *testing.T) {
 
 func TestNextCompletesAtTheQuestionLimit(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name       string
-		cfg        Config
-		first      string
-		complexity triagem.Complexity
-		questions  int
-	}{
-		{"low stops after 5", Config{}, "Recebi uma multa de trânsito.", triagem.ComplexityLow, 5},
-		{"medium stops after 8", Config{}, "Olá, tenho um problema.", triagem.ComplexityMedium, 8},
-		// A high case has fewer than 10 things to ask when "não sei" answers
-		// each; a lower limit shows that the high limit applies.
-		{"high stops at the high limit", Config{MaxQuestionsHigh: 6}, "Tenho um caso com várias partes e preciso de uma liminar.", triagem.ComplexityHigh, 6},
-		{"limits are configurable", Config{MaxQuestionsLow: 2}, "Recebi uma multa de trânsito.", triagem.ComplexityLow, 2},
+	// Limits below what each case has to ask, so that the limit of the
+	// case's complexity is what ends it.
+	cfg := Config{MaxQuestionsLow: 3, MaxQuestionsMedium: 4, MaxQuestionsHigh: 5}
+	for _, first := range []string{
+		"Olá, tenho um problema.",
+		"Recebi uma multa de trânsito.",
+		"Fui demitido.",
+		"Minha empresa entrou em recuperação judicial.",
+	} {
+		_, turns := talk(t, New(cfg), []string{first}, "Não sei.", "Ok.")
+		last := turns[len(turns)-1]
+		require.True(t, last.Assessment.Complete)
+		require.Len(t, turns, New(cfg).limit(last.Assessment.Complexity)+1, "%q: the limit's questions, then the closing message", first)
+		require.Contains(t, last.Reply, "análise")
+		for _, turn := range turns[:len(turns)-1] {
+			require.False(t, turn.Assessment.Complete)
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			_, turns := talk(t, New(tt.cfg), []string{tt.first}, "Não sei.", "Ok.")
-			last := turns[len(turns)-1]
-			require.True(t, last.Assessment.Complete)
-			require.Equal(t, tt.complexity, last.Assessment.Complexity)
-			require.Len(t, turns, tt.questions+1, "%d questions, then the closing message", tt.questions)
-			require.Contains(t, last.Reply, "análise")
-			for _, turn := range turns[:len(turns)-1] {
-				require.False(t, turn.Assessment.Complete)
-			}
-		})
-	}
+	// The defaults: 5, 8 and 10.
+	iv := New(Config{})
+	require.Equal(t, []int{5, 8, 10}, []int{iv.limit(triagem.ComplexityLow), iv.limit(triagem.ComplexityMedium), iv.limit(triagem.ComplexityHigh)})
 }
 
 func TestNextCompletesEarlyWhenEverythingIsCovered(t *testing.T) {

@@ -32,6 +32,10 @@ const (
 	// maxTermCount caps how often one phrase counts: repeating a word does
 	// not make a case.
 	maxTermCount = 2
+	// minSubareaEvidence is the evidence below which the text says too
+	// little to pick a subarea ("olá, tenho um problema"): the area's
+	// general one is reported.
+	minSubareaEvidence = 0.15
 	// minRankedScore drops areas too unlikely to list as alternatives.
 	minRankedScore = 0.01
 )
@@ -135,9 +139,12 @@ func (m *engineModel) estimateArea(client []string) areaEstimate {
 	if len(est.Ranked) > 1 {
 		est.Margin -= est.Ranked[1].Score
 	}
-	est.Subarea = m.bestSubarea(est.Area, f, lexSub)
-	est.CaseType = caseTypeFor(msgs, est.Area)
 	est.Evidence = areaEvidence(lexArea[est.Area], len(toks), m.area.known(f))
+	est.Subarea = est.Area.GeneralSubarea()
+	if est.Evidence >= minSubareaEvidence {
+		est.Subarea = m.bestSubarea(est.Area, f, lexSub)
+	}
+	est.CaseType = caseTypeFor(msgs, est.Area)
 	return est
 }
 
