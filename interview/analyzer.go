@@ -70,7 +70,7 @@ func (*LexiconAnalyzer) Analyze(ctx context.Context, in triagem.AnalysisInput) (
 	if err := ctx.Err(); err != nil {
 		return triagem.TriageData{}, err
 	}
-	s := scoreWeighted(f.r)
+	s := scoreWeighted(f.reading())
 	est := s.estimate()
 	if est.Evidence < weakEvidence && in.Assessment.Area.Valid() {
 		est = assessedEstimate(in.Assessment)

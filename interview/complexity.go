@@ -17,11 +17,12 @@ var (
 	factorInsolvency    = complexityFactor{"insolvência (recuperação judicial, falência ou superendividamento)", 3}
 	factorInternational = complexityFactor{"elemento internacional", 2}
 	factorHighAmount    = complexityFactor{"valor elevado", 2}
-	factorPrison        = complexityFactor{"pessoa presa", 1}
+	factorPrison        = complexityFactor{"pessoa presa", 3}
 	factorConflicting   = complexityFactor{"decisões ou processos anteriores envolvidos", 1}
 	factorPublicBody    = complexityFactor{"órgão público como parte contrária", 1}
 	factorLiminar       = complexityFactor{"pedido de liminar", 1}
 	factorUrgent        = complexityFactor{"prazo urgente (até 24 horas)", 1}
+	factorDanger        = complexityFactor{"violência ou ameaça em curso", 3}
 )
 
 // Scores: a case scoring at most lowMaxScore is low, from highMinScore high.
@@ -34,6 +35,13 @@ const (
 	// manyPartiesMin is how many distinct parties named make "várias partes".
 	manyPartiesMin = 4
 )
+
+// defaultBase is the score of a subarea not in subareaBase.
+var defaultBase = 1
+
+// areaBase overrides defaultBase for a whole area: regulated sectors need a
+// specialist whatever the question.
+var areaBase = map[triagem.Area]int{triagem.AreaRegulatorio: 2}
 
 // subareaBase is the score a subarea starts from: 0 for the standard,
 // repetitive cases (a delayed flight, a parking fine), 3 for those that are
@@ -87,7 +95,10 @@ func complexityOf(client []string, est areaEstimate) (triagem.Complexity, []stri
 func (f *facts) complexity(area triagem.Area, subarea triagem.Subarea) (triagem.Complexity, []string) {
 	score, ok := subareaBase[subarea]
 	if !ok || !area.Has(subarea) {
-		score = 1
+		score = defaultBase
+		if b, ok := areaBase[area]; ok {
+			score = b
+		}
 	}
 	factors := []string{}
 	add := func(c complexityFactor, found bool, weight int) {
@@ -105,9 +116,13 @@ func (f *facts) complexity(area triagem.Area, subarea triagem.Subarea) (triagem.
 	}
 	add(factorIP, h[sigIntellectualProperty] || area == triagem.AreaPropriedadeIntelectual, ipWeight)
 	add(factorInternational, h[sigInternational], factorInternational.weight)
-	add(factorHighAmount, f.r.maxAmount >= highAmount, factorHighAmount.weight)
-	add(factorManyParties, h[sigManyParties] || len(f.r.entities.Parties) >= manyPartiesMin, factorManyParties.weight)
+	add(factorHighAmount, f.reading().maxAmount >= highAmount, factorHighAmount.weight)
+	add(factorManyParties, h[sigManyParties] || len(f.reading().entities.Parties) >= manyPartiesMin, factorManyParties.weight)
 	add(factorPrison, f.detainedNow(), factorPrison.weight)
+	add(factorDanger, f.has[sigViolence] || f.has[sigThreat] || f.has[sigChildRisk], factorDanger.weight)
+	if f.brief() {
+		score-- // one plain question: a standard case unless a factor says otherwise
+	}
 	add(factorConflicting, h[sigConflictingDecisions], factorConflicting.weight)
 	add(factorLiminar, h[sigLiminar], factorLiminar.weight)
 	publicSide := publicSideAreas[area] || subarea == "medicamento_sus" || subarea == "servidor_publico"
@@ -134,4 +149,14 @@ func (f *facts) complexity(area triagem.Area, subarea triagem.Subarea) (triagem.
 		}
 	}
 	return level, factors
+}
+
+// briefWords is the longest description that may count as brief.
+const briefWords = 20
+
+// brief reports whether the description is one plain question: few words,
+// no amount, at most one date and one party.
+func (f *facts) brief() bool {
+	e := f.reading().entities
+	return len(f.text.tokens) <= briefWords && len(e.Amounts) == 0 && len(e.Dates) <= 1 && len(e.Parties) <= 1
 }

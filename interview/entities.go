@@ -31,39 +31,43 @@ type pattern struct {
 	group bool
 	// valid, when set, vets each match.
 	valid func(string) bool
+	// worth, when set, is a cheap test a message must pass for the
+	// pattern to be tried on it: most messages have no digit, no month,
+	// no currency, and the regexp is the costly part of reading a turn.
+	worth func(string) bool
 }
 
 var (
 	// numericDate is vetted by validDate (day 1–31, month 1–12).
 	numericDate  = regexp.MustCompile(`\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?\b`)
 	datePatterns = []pattern{
-		{re: numericDate, valid: validDate},
-		{re: regexp.MustCompile(`\b(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}\b`)}, // month/year: "03/2024"
-		{re: regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)},
-		{re: regexp.MustCompile(`\b(?:dia\s+)?\d{1,2}o?\s+de\s+(?:` + monthNames + `)(?:\s+de\s+\d{4})?\b`)},
-		{re: regexp.MustCompile(`\b(?:` + monthNames + `)(?:\s+(?:de\s+)?\d{4}|\s+passado)?\b`)},
-		{re: regexp.MustCompile(`\b(?:depois de amanha|anteontem|ontem|hoje|amanha)\b`)},
-		{re: regexp.MustCompile(`\b(?:semana|mes|ano)\s+(?:passad[oa]|que vem)\b|\bproxim[oa]\s+(?:semana|mes|ano)\b`)},
-		{re: regexp.MustCompile(`\b(?:ha|faz|fazem)\s+(?:mais de\s+|cerca de\s+|uns\s+|umas\s+)?(?:\d+|` + countWords + `)\s+(?:dia|dias|semana|semanas|mes|meses|ano|anos)\b`)},
-		{re: regexp.MustCompile(`\b(?:em|de|desde|no ano de)\s+((?:19|20)\d{2})\b`), group: true},
-		{re: regexp.MustCompile(`\bdia\s+\d{1,2}\b`)},
-		{re: regexp.MustCompile(`\b(?:segunda|terca|quarta|quinta|sexta)[\s-]feira\b|\b(?:sabado|domingo) passado\b`)},
+		{re: numericDate, valid: validDate, worth: hasDigit},
+		{re: regexp.MustCompile(`\b(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}\b`), worth: hasDigit}, // month/year: "03/2024"
+		{re: regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`), worth: hasDigit},
+		{re: regexp.MustCompile(`\b(?:dia\s+)?\d{1,2}o?\s+de\s+(?:` + monthNames + `)(?:\s+de\s+\d{4})?\b`), worth: hasDigit},
+		{re: regexp.MustCompile(`\b(?:` + monthNames + `)(?:\s+(?:de\s+)?\d{4}|\s+passado)?\b`), worth: containsAny(strings.Split(monthNames, "|")...)},
+		{re: regexp.MustCompile(`\b(?:depois de amanha|anteontem|ontem|hoje|amanha)\b`), worth: containsAny("ontem", "hoje", "amanha")},
+		{re: regexp.MustCompile(`\b(?:semana|mes|ano)\s+(?:passad[oa]|que vem)\b|\bproxim[oa]\s+(?:semana|mes|ano)\b`), worth: containsAny("passad", "que vem", "proxim")},
+		{re: regexp.MustCompile(`\b(?:ha|faz|fazem)\s+(?:mais de\s+|cerca de\s+|uns\s+|umas\s+)?(?:\d+|` + countWords + `)\s+(?:dia|dias|semana|semanas|mes|meses|ano|anos)\b`), worth: containsAny("dia", "semana", "mes", "ano")},
+		{re: regexp.MustCompile(`\b(?:em|de|desde|no ano de)\s+((?:19|20)\d{2})\b`), group: true, worth: hasDigit},
+		{re: regexp.MustCompile(`\bdia\s+\d{1,2}\b`), worth: hasDigit},
+		{re: regexp.MustCompile(`\b(?:segunda|terca|quarta|quinta|sexta)[\s-]feira\b|\b(?:sabado|domingo) passado\b`), worth: containsAny("feira", "sabado", "domingo")},
 	}
 	amountPatterns = []pattern{
-		{re: regexp.MustCompile(`(?:\br\$|\bus\$|€)\s*\d[\d.]*(?:,\d+)?(?:\s*(?:` + scaleWords + `)\b)?`)},
-		{re: regexp.MustCompile(`\b\d[\d.]*(?:,\d+)?\s*(?:(?:` + scaleWords + `)\s+)?(?:de\s+)?(?:` + currencies + `)\b`)},
-		{re: regexp.MustCompile(`\b(?:(?:` + numberWords + `)\s+)?(?:` + scaleWords + `)\s+(?:de\s+)?(?:` + currencies + `)\b`)},
-		{re: regexp.MustCompile(`\b(?:` + numberWords + `)\s+(?:` + currencies + `)\b`)},
+		{re: regexp.MustCompile(`(?:\br\$|\bus\$|€)\s*\d[\d.]*(?:,\d+)?(?:\s*(?:` + scaleWords + `)\b)?`), worth: containsAny("$", "€")},
+		{re: regexp.MustCompile(`\b\d[\d.]*(?:,\d+)?\s*(?:(?:` + scaleWords + `)\s+)?(?:de\s+)?(?:` + currencies + `)\b`), worth: hasDigit},
+		{re: regexp.MustCompile(`\b(?:(?:` + numberWords + `)\s+)?(?:` + scaleWords + `)\s+(?:de\s+)?(?:` + currencies + `)\b`), worth: containsAny("mil", "bilh")},
+		{re: regexp.MustCompile(`\b(?:` + numberWords + `)\s+(?:` + currencies + `)\b`), worth: containsAny("rea", "dolar", "euro")},
 	}
 	amountNumber = regexp.MustCompile(`\d[\d.]*(?:,\d+)?`)
 	// deadlinePatterns find deadlines still ahead: "prazo de 5 dias",
 	// "daqui a duas semanas", "tenho 48h", "15 dias para desocupar". A
 	// span already past ("há 5 dias") or a duration ("quebrou em 2 dias
 	// de uso", "12h por dia") is not one.
-	deadlinePatterns = []*regexp.Regexp{
-		regexp.MustCompile(`\b(?:no prazo de|prazo de|prazo e de|prazo sao|dentro de|daqui a|daqui|faltam|falta|restam|resta|so tenho|tenho so|tenho apenas|tenho|temos|em ate|em|vence em|acaba em|termina em)\s+(?:so\s+|apenas\s+|mais\s+)?(\d{1,4}|` + countWords + `)\s*(h|hs|hrs|horas?|dias?|semanas?|mes|meses)\b(\s+(?:de uso|de atraso|depois|apos|atras|seguid\w*|por dia|por semana|de trabalho|diarias|de casa|de empresa|de servico|de contrato)\b)?`),
-		regexp.MustCompile(`\b(\d{1,4}|` + countWords + `)\s*(h|hs|hrs|horas?|dias?|semanas?)(?:\s+uteis)?(?:\s+de prazo\b|\s+(?:para|pra)\s+(?:eu\s+|a gente\s+)?(?:sair|desocupar|pagar|responder|recorrer|apresentar|entregar|contestar|me defender|fazer|devolver|quitar|regularizar|comparecer)\b)`),
-		regexp.MustCompile(`\b(\d{1,3})(h|hs)\b(\s+(?:por dia|por semana|de trabalho|diarias|seguidas|de atraso|da manha|da tarde|da noite))?`),
+	deadlinePatterns = []pattern{
+		{worth: containsAny("dia", "hora", "semana", "mes", "h"), re: regexp.MustCompile(`\b(?:no prazo de|prazo de|prazo e de|prazo sao|dentro de|daqui a|daqui|faltam|falta|restam|resta|so tenho|tenho so|tenho apenas|tenho|temos|em ate|em|vence em|acaba em|termina em)\s+(?:so\s+|apenas\s+|mais\s+)?(\d{1,4}|` + countWords + `)\s*(h|hs|hrs|horas?|dias?|semanas?|mes|meses)\b(\s+(?:de uso|de atraso|depois|apos|atras|seguid\w*|por dia|por semana|de trabalho|diarias|de casa|de empresa|de servico|de contrato)\b)?`)},
+		{worth: containsAny("para", "pra", "prazo"), re: regexp.MustCompile(`\b(\d{1,4}|` + countWords + `)\s*(h|hs|hrs|horas?|dias?|semanas?)(?:\s+uteis)?(?:\s+de prazo\b|\s+(?:para|pra)\s+(?:eu\s+|a gente\s+)?(?:sair|desocupar|pagar|responder|recorrer|apresentar|entregar|contestar|me defender|fazer|devolver|quitar|regularizar|comparecer)\b)`)},
+		{worth: hasDigit, re: regexp.MustCompile(`\b(\d{1,3})(h|hs)\b(\s+(?:por dia|por semana|de trabalho|diarias|seguidas|de atraso|da manha|da tarde|da noite))?`)},
 	}
 )
 
@@ -107,7 +111,7 @@ type span struct{ start, end int }
 func findAll(folded string, patterns []pattern) []span {
 	var all []span
 	for _, p := range patterns {
-		for _, m := range p.re.FindAllStringSubmatchIndex(folded, -1) {
+		for _, m := range p.findAll(folded) {
 			s := span{m[0], m[1]}
 			if p.group && m[2] >= 0 {
 				s = span{m[2], m[3]}
@@ -132,6 +136,47 @@ func findAll(folded string, patterns []pattern) []span {
 		}
 	}
 	return out
+}
+
+// findAll returns the submatch indexes of every match in folded, message
+// by message: a message that fails worth is skipped. Indexes are offsets of
+// folded; an unmatched group stays -1.
+func (p pattern) findAll(folded string) [][]int {
+	var out [][]int
+	for start := 0; start <= len(folded); {
+		end := strings.Index(folded[start:], partSeparator)
+		if end < 0 {
+			end = len(folded)
+		} else {
+			end += start
+		}
+		if part := folded[start:end]; p.worth == nil || p.worth(part) {
+			for _, m := range p.re.FindAllStringSubmatchIndex(part, -1) {
+				for i := range m {
+					if m[i] >= 0 {
+						m[i] += start
+					}
+				}
+				out = append(out, m)
+			}
+		}
+		start = end + len(partSeparator)
+	}
+	return out
+}
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// containsAny returns a test for any of the substrings.
+func containsAny(subs ...string) func(string) bool {
+	return func(s string) bool {
+		for _, sub := range subs {
+			if strings.Contains(s, sub) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // validDate accepts "12/03", "12/03/2024", "1.2.24" when day and month are
@@ -210,8 +255,8 @@ func countValue(s string) int {
 func readDeadlines(t *foldedText) []deadline {
 	var out []deadline
 	taken := []span{}
-	for _, re := range deadlinePatterns {
-		for _, m := range re.FindAllStringSubmatchIndex(t.folded, -1) {
+	for _, p := range deadlinePatterns {
+		for _, m := range p.findAll(t.folded) {
 			if len(m) > 6 && m[6] >= 0 { // a duration, not a deadline
 				continue
 			}

@@ -20,7 +20,7 @@ func Extract(messages []triagem.Message, a triagem.Assessment) triagem.TriageDat
 		est = assessedEstimate(a)
 	}
 	f := readFacts(client)
-	return f.triageData(est, f.r.keywords())
+	return f.triageData(est, f.reading().keywords())
 }
 
 // weakEvidence is the estimate's evidence below which the text says too
@@ -128,7 +128,7 @@ func clientTexts(messages []triagem.Message) []string {
 func completeData(client []string, d triagem.TriageData) triagem.TriageData {
 	f := readFacts(client)
 	if !d.Area.Valid() {
-		return f.triageData(defaultModel().estimateArea(client), f.r.keywords())
+		return f.triageData(defaultModel().estimateArea(client), f.reading().keywords())
 	}
 	if !d.Area.Has(d.Subarea) {
 		d.Subarea = d.Area.GeneralSubarea()
@@ -155,7 +155,7 @@ func completeData(client []string, d triagem.TriageData) triagem.TriageData {
 		d.Sentiment = sentiment
 	}
 	d.Distress = d.Distress || distress || d.SafetyNotice != ""
-	if d.Summary == "" || utf8.RuneCountInString(d.Summary) > maxSummaryRunes || echoes(d.Summary, wordRuns(f.r.text.tokens)) {
+	if d.Summary == "" || utf8.RuneCountInString(d.Summary) > maxSummaryRunes || echoes(d.Summary, wordRuns(f.text.tokens)) {
 		d.Summary = f.summary(area, sub)
 	}
 	if len(d.AreaAlternatives) == 0 || d.AreaAlternatives[0].Area != area {

@@ -149,7 +149,7 @@ func TestExtractDeadlines(t *testing.T) {
 		t.Run(tt.text, func(t *testing.T) {
 			t.Parallel()
 			var got []int
-			for _, d := range readFacts([]string{tt.text}).r.deadlines {
+			for _, d := range readFacts([]string{tt.text}).reading().deadlines {
 				got = append(got, d.hours)
 			}
 			require.Equal(t, tt.want, got)

@@ -12,6 +12,7 @@ type signal uint8
 const (
 	sigDetained        signal = iota // someone is detained now
 	sigReleased                      // already released, or prison long past
+	sigPrisonThreat                  // prison threatened, not happened ("pode ser preso")
 	sigViolence                      // physical violence
 	sigDomestic                      // a partner or the home is involved
 	sigThreat                        // threats
@@ -61,7 +62,12 @@ var signalTerms = []struct {
 }{
 	{sigDetained, []string{"preso", "presa", "foi preso", "foi presa", "está preso", "está presa", "prenderam", "detido", "detida", "prisão em flagrante",
 		"preso em flagrante", "presa em flagrante", "audiência de custódia", "mandado de prisão", "na cadeia", "no presídio", "delegacia levou",
-		"levaram ele preso", "levaram meu filho", "prisão preventiva", "prisão temporária"}},
+		"levaram ele preso", "levaram meu filho", "prisão preventiva", "prisão temporária", "foi apreendido pela", "foi apreendida pela",
+		"apreendido pela polícia", "apreendido pela PM", "está na delegacia", "tá na delegacia", "ta na delegacia", "está na DP", "ta na DP",
+		"tá na DP", "levaram preso", "levou preso", "foi detido", "foi detida", "acabou de ser preso", "acabou de ser presa"}},
+	{sigPrisonThreat, []string{"ser preso", "ser presa", "ser presos", "pode ser preso", "pode ser presa", "vai ser preso", "vai ser presa", "vou ser preso", "vou ser presa", "risco de ser preso",
+		"risco de ser presa", "medo de ser preso", "medo de ser presa", "ameaça de prisão", "risco de prisão", "pedido de prisão", "prisão civil",
+		"podem me prender", "vão me prender", "vai me prender", "mandar prender"}},
 	{sigReleased, []string{"foi solto", "foi solta", "já saiu da cadeia", "saiu da prisão", "cumpriu pena", "cumpri pena", "já cumpriu", "antecedentes",
 		"ficha criminal", "limpar a ficha", "liberdade provisória", "responde em liberdade", "respondo em liberdade"}},
 	{sigViolence, []string{"me bateu", "me bate", "me batia", "bateu em mim", "me agrediu", "me agride", "me agredia", "agressão", "agredida", "agredido",
@@ -79,7 +85,7 @@ var signalTerms = []struct {
 		"acabar com minha vida", "suicídio", "me suicidar", "pensando em morrer", "quero morrer", "vontade de morrer", "não aguento mais viver"}},
 	{sigProtectiveOrder, []string{"medida protetiva", "medidas protetivas", "descumpriu a medida", "Maria da Penha"}},
 	{sigLiminar, []string{"liminar", "liminares", "medida liminar", "tutela de urgência", "tutela antecipada", "pedido urgente ao juiz"}},
-	{sigEvictionOrder, []string{"ordem de despejo", "mandado de despejo", "oficial de justiça", "prazo para desocupar", "prazo pra desocupar",
+	{sigEvictionOrder, []string{"ordem de despejo", "mandado de despejo", "prazo para desocupar", "prazo pra desocupar",
 		"dias para desocupar", "dias pra desocupar", "dias para sair", "dias pra sair", "reintegração de posse", "mandado de reintegração",
 		"ordem de desocupação", "despejo marcado", "vão me despejar amanhã"}},
 	{sigEviction, []string{"despejo", "despejar", "despejado", "despejada", "me despejar", "desocupar o imóvel", "sair do imóvel", "me tirar de casa",
@@ -97,7 +103,7 @@ var signalTerms = []struct {
 		"último dia", "vai prescrever", "vai caducar", "está prescrevendo", "prazo final", "perder o prazo", "fim do prazo", "vencendo", "vai vencer",
 		"vence essa semana", "vence esta semana", "vence nesta semana", "vence amanhã", "vence hoje"}},
 	{sigSummons, []string{"citação", "fui citado", "fui citada", "recebi uma citação", "intimação", "fui intimado", "fui intimada", "recebi uma intimação",
-		"mandado de citação", "contestação", "me processou", "me processaram", "estou sendo processado", "estou sendo processada"}},
+		"mandado de citação", "contestação", "oficial de justiça", "me processou", "me processaram", "estou sendo processado", "estou sendo processada"}},
 	{sigHearing, []string{"audiência", "audiencia", "audiência marcada", "julgamento", "júri", "pericia marcada", "perícia marcada", "audiência de conciliação"}},
 	{sigAssetSeized, []string{"penhora", "penhoraram", "penhorado", "bloqueio judicial", "conta bloqueada", "bloquearam minha conta", "bloquearam a conta",
 		"bloqueio da conta", "Sisbajud", "leilão", "leiloar", "vai a leilão", "busca e apreensão", "tomaram o carro", "vão tomar o carro",
@@ -105,13 +111,13 @@ var signalTerms = []struct {
 	{sigUtilityCut, []string{"cortaram a luz", "cortaram a água", "cortaram a energia", "corte de luz", "corte de energia", "corte de água", "sem luz", "sem água",
 		"vão cortar a luz", "vão cortar a água", "ameaça de corte", "aviso de corte"}},
 	{sigUrgentWord, []string{"urgente", "urgentemente", "urgência", "com urgência", "emergência", "socorro", "o quanto antes", "imediatamente"}},
-	{sigNoIncome, []string{"sem salário", "sem receber", "sem renda", "sem dinheiro", "não tenho dinheiro", "passando fome", "passando necessidade",
-		"não tenho como pagar", "não tenho o que comer", "sem ter o que comer", "contas atrasadas", "desempregado", "desempregada",
+	{sigNoIncome, []string{"sem salário", "sem receber", "passando fome", "passando necessidade", "não tenho o que comer", "sem ter o que comer",
 		"não recebi nada", "nada da rescisão", "não pagaram nada", "não me pagaram", "não pagou nada", "sem pagar", "não pagaram a rescisão",
 		"não pagaram as verbas", "não recebi as verbas", "não recebi a rescisão", "não depositaram", "salário atrasado", "salários atrasados"}},
 	{sigEvent, []string{"audiência", "julgamento", "prazo", "vence", "vencimento", "despejo", "desocupar", "sair do imóvel", "leilão", "cirurgia", "perícia",
 		"oficial de justiça", "júri", "prova", "inscrição", "recurso", "defesa", "pagar", "pagamento", "posse", "mudança", "internação", "consulta",
-		"exame", "entrevista", "depoimento", "tenho que", "marcada", "marcado", "marcaram"}},
+		"exame", "entrevista", "depoimento", "tenho que", "marcada", "marcado", "marcaram", "assembleia", "viagem", "viajar", "passagem", "embarque",
+		"voo", "prisão"}},
 	{sigToday, []string{"hoje", "hoje mesmo", "hoje à tarde", "hoje à noite"}},
 	{sigTomorrow, []string{"amanhã", "amanha cedo", "amanhã de manhã", "amanhã cedo"}},
 	{sigDayAfterTomorrow, []string{"depois de amanhã"}},
@@ -121,7 +127,7 @@ var signalTerms = []struct {
 		"vários envolvidos", "vários herdeiros", "muitos herdeiros", "todos os herdeiros", "vários sócios", "vários irmãos", "os irmãos", "meus irmãos",
 		"litisconsórcio", "vários vizinhos", "todos os moradores", "vários funcionários", "vários colegas", "ação coletiva", "vários bancos"}},
 	{sigCorporate, []string{"sócio", "sócios", "sócia", "sociedade", "contrato social", "quotas", "cotas", "acionistas", "acionista", "holding", "CNPJ",
-		"minha empresa", "nossa empresa", "acordo de sócios", "acordo de acionistas", "investidor", "investidores", "rodada", "valuation", "vesting",
+		"minha empresa", "nossa empresa", "somos uma empresa", "nossa fábrica", "nossa indústria", "importadora", "distribuidora", "acordo de sócios", "acordo de acionistas", "investidor", "investidores", "rodada", "valuation", "vesting",
 		"stock options", "franquia", "franqueado", "franqueadora", "ltda", "S/A", "S.A."}},
 	{sigIntellectualProperty, []string{"INPI", "patente", "patentes", "marca registrada", "registro de marca", "registro da marca", "minha marca",
 		"nossa marca", "direito autoral", "direitos autorais", "plágio", "pirataria", "software", "código-fonte", "desenho industrial", "copiaram"}},
@@ -149,7 +155,8 @@ var signalTerms = []struct {
 		"até hoje nada", "até agora nada", "até hoje não", "até agora não"}},
 	{sigWorried, []string{"preocupado", "preocupada", "preocupação", "receio", "com receio", "medo de perder", "tenho medo de", "medo", "nervoso", "nervosa",
 		"ansioso", "ansiosa", "inseguro", "insegura", "e agora", "o que eu faço", "o que faço", "será que", "não sei se", "aflito", "aflita", "apreensivo"}},
-	{sigHarm, []string{"não pagaram", "não pagou", "não me pagaram", "não recebi", "sem receber", "negaram", "negou", "indeferiram", "indeferido",
+	{sigHarm, []string{"desempregado", "desempregada", "sem renda", "sem dinheiro", "não tenho dinheiro", "não tenho como pagar", "contas atrasadas",
+		"não pagaram", "não pagou", "não me pagaram", "não recebi", "sem receber", "negaram", "negou", "indeferiram", "indeferido",
 		"indeferida", "cortaram", "cortou", "perdi", "prejuízo", "prejudicado", "prejudicada", "golpe", "roubaram", "furtaram", "demitido", "demitida",
 		"mandaram embora", "me mandaram embora", "dispensado", "dispensada", "despedido", "despedida", "negativaram", "sujaram meu nome", "nome sujo",
 		"cobrando", "cobraram", "descontaram", "desconto indevido", "clonaram", "invadiram", "hackearam", "vazaram", "expuseram", "bloquearam",

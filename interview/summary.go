@@ -45,10 +45,10 @@ func (f *facts) summary(area triagem.Area, subarea triagem.Subarea) string {
 	if a := f.largestAmount(); a != "" {
 		parts = append(parts, "valor citado: "+a)
 	}
-	if dates := f.r.entities.Dates; len(dates) > 0 {
+	if dates := f.reading().entities.Dates; len(dates) > 0 {
 		parts = append(parts, "quando: "+dates[0])
 	}
-	client := wordRuns(f.r.text.tokens)
+	client := wordRuns(f.text.tokens)
 	if s := composeSummary(head, nil); echoes(s, client) {
 		return summaryFallback
 	}
@@ -99,7 +99,7 @@ func (f *facts) situation() string {
 		return "há audiência marcada"
 	case h[sigNoIncome]:
 		return "cliente está sem receber o que lhe é devido"
-	case len(f.r.deadlines) > 0:
+	case len(f.reading().deadlines) > 0:
 		return "há prazo em curso"
 	}
 	return ""
@@ -108,7 +108,7 @@ func (f *facts) situation() string {
 // summaryParties are the first parties named, short ones only.
 func (f *facts) summaryParties() string {
 	var out []string
-	for _, p := range f.r.entities.Parties {
+	for _, p := range f.reading().entities.Parties {
 		if utf8.RuneCountInString(p) <= maxPartyRunes {
 			out = append(out, p)
 		}
@@ -122,7 +122,7 @@ func (f *facts) summaryParties() string {
 // largestAmount is the largest amount named, as written.
 func (f *facts) largestAmount() string {
 	best, bestValue := "", 0.0
-	for _, a := range f.r.entities.Amounts {
+	for _, a := range f.reading().entities.Amounts {
 		if v := amountValue(fold(a)); v > bestValue && utf8.RuneCountInString(a) <= maxPartyRunes {
 			best, bestValue = a, v
 		}

@@ -17,26 +17,27 @@ type urgency struct {
 // defence before the custody hearing (CPP art. 310: within 24 hours of the
 // arrest); violence or a threat now needs protection at once.
 const (
-	urgencyDangerH    = 12
-	urgencyDetainedH  = 12
-	urgencyTodayH     = 12
-	urgencyTomorrowH  = 24
-	urgencyDayAfterH  = 48
-	urgencyThisWeekH  = 72
-	urgencyNextWeekH  = 72 // "semana que vem" may be tomorrow: erring early
-	urgencyDatedH     = 72 // "dia 15": how far off is unknown, so soon
-	urgencyLiminarH   = 24
-	urgencyEvictionH  = 24
-	urgencyCareH      = 24
-	urgencyCriticalH  = 12
-	urgencyLimitH     = 48
-	urgencySeizedH    = 48
-	urgencyUtilityH   = 48
-	urgencySummonsH   = 72
-	urgencyHearingH   = 72
-	urgencyThreatH    = 24
-	urgencyNoIncomeH  = 72
-	urgencyClientSays = 72
+	urgencyDangerH       = 12
+	urgencyDetainedH     = 12
+	urgencyTodayH        = 12
+	urgencyTomorrowH     = 24
+	urgencyDayAfterH     = 48
+	urgencyThisWeekH     = 72
+	urgencyNextWeekH     = 72 // "semana que vem" may be tomorrow: erring early
+	urgencyDatedH        = 72 // "dia 15": how far off is unknown, so soon
+	urgencyLiminarH      = 24
+	urgencyEvictionH     = 24
+	urgencyCareH         = 24
+	urgencyCriticalH     = 12
+	urgencyLimitH        = 48
+	urgencySeizedH       = 48
+	urgencyUtilityH      = 48
+	urgencySummonsH      = 72
+	urgencyHearingH      = 72
+	urgencyThreatH       = 24
+	urgencyNoIncomeH     = 72
+	urgencyPrisonThreatH = 72
+	urgencyClientSays    = 72
 )
 
 // eventWindow is how many words apart a day ("amanhã") and the thing that
@@ -76,7 +77,7 @@ func (f *facts) urgencies() (risks, dated, guesses []urgency) {
 			*list = append(*list, urgency{hours, reason})
 		}
 	}
-	for _, d := range f.r.deadlines {
+	for _, d := range f.reading().deadlines {
 		add(&dated, true, d.hours, fmt.Sprintf("prazo informado pelo cliente (%s)", d.written))
 	}
 	dated = append(dated, f.datedEvents()...)
@@ -93,6 +94,7 @@ func (f *facts) urgencies() (risks, dated, guesses []urgency) {
 	add(&risks, h[sigLimitEnding], urgencyLimitH, "prazo legal prestes a vencer")
 	add(&risks, h[sigAssetSeized], urgencySeizedH, "bloqueio, penhora, leilão ou apreensão de bens")
 	add(&risks, h[sigUtilityCut], urgencyUtilityH, "corte de serviço essencial (luz ou água)")
+	add(&risks, h[sigPrisonThreat] && !f.detainedNow(), urgencyPrisonThreatH, "risco de prisão: a defesa deve agir antes")
 	add(&risks, h[sigNoIncome], urgencyNoIncomeH, "cliente sem receber o que lhe é devido: precisa do dinheiro agora")
 	add(&guesses, h[sigSummons], urgencySummonsH, "citação ou intimação recebida: prazo processual correndo")
 	add(&guesses, h[sigHearing], urgencyHearingH, "audiência ou julgamento marcado")
@@ -135,18 +137,20 @@ func (f *facts) sinceThen(i int) bool {
 	if i == 0 {
 		return false
 	}
-	switch f.r.text.tokens[i-1].word {
-	case "ate", "desde", "de":
-		return true
-	}
-	return false
+	w := f.text.tokens[i-1].word
+	return w == "ate" || w == "desde" || w == "de" || happenedWords[w]
 }
+
+// happenedWords put the day just after them in the past: "o oficial veio
+// hoje" tells when a summons came, not when something is due.
+var happenedWords = map[string]bool{"veio": true, "vieram": true, "foi": true, "aconteceu": true, "chegou": true, "chegaram": true, "recebi": true,
+	"apareceu": true, "esteve": true, "passou": true, "teve": true, "levaram": true, "levou": true, "ligou": true, "ligaram": true, "mandou": true}
 
 // datedDay reports whether "dia N" or "N/M" follows, closely, a word of
 // something that has a date ("audiência dia 15", "despejo marcado para
 // 20/05"), with no word of the past in between.
 func (f *facts) datedDay() bool {
-	toks := f.r.text.tokens
+	toks := f.text.tokens
 	for _, h := range f.hits {
 		if h.sig != sigEvent {
 			continue
@@ -156,7 +160,7 @@ func (f *facts) datedDay() bool {
 			if pastWords[w] {
 				break
 			}
-			if (w == "dia" && i+1 < len(toks) && isDayNumber(toks[i+1].word)) || (isDayNumber(w) && i+1 < len(toks) && isDayNumber(toks[i+1].word) && f.r.text.folded[toks[i].end] == '/') {
+			if (w == "dia" && i+1 < len(toks) && isDayNumber(toks[i+1].word)) || (isDayNumber(w) && i+1 < len(toks) && isDayNumber(toks[i+1].word) && f.text.folded[toks[i].end] == '/') {
 				return true
 			}
 		}
