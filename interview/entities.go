@@ -98,6 +98,10 @@ func (r *reading) readEntities() {
 	}
 	r.deadlines = readDeadlines(t)
 	places := r.locations()
+	if extra := r.placeNames(places); len(extra) > 0 {
+		places = append(places, extra...)
+		slices.SortFunc(places, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	}
 	r.entities.Locations = written(t, places)
 	r.entities.Parties = r.parties(places)
 }
@@ -375,6 +379,9 @@ func (r *reading) parties(places []span) []string {
 		}
 	}
 	for _, n := range r.properNouns(places) {
+		if notParties[tokenWords(t.tokens[n.from:n.to])] {
+			continue
+		}
 		start, end := t.tokens[n.from].start, t.tokens[n.to-1].end
 		found = append(found, party{at: start, display: t.original(start, end), key: tokenWords(t.tokens[n.from:n.to])})
 	}
@@ -389,6 +396,27 @@ func (r *reading) parties(places []span) []string {
 		out = append(out, p.display)
 	}
 	return out
+}
+
+// placeNames are capitalised names the lexicon does not know written
+// right after "em" ("moro em Caruaru", "aconteceu em Cametá"): places, not
+// parties.
+func (r *reading) placeNames(places []span) []span {
+	t := r.text
+	var out []span
+	for _, n := range r.properNouns(places) {
+		if n.from > 0 && t.tokens[n.from-1].part == t.tokens[n.from].part && t.tokens[n.from-1].word == "em" {
+			out = append(out, span{t.tokens[n.from].start, t.tokens[n.to-1].end})
+		}
+	}
+	return out
+}
+
+// notParties are capitalised words that name no party: regions, countries,
+// registrations (folded).
+var notParties = map[string]bool{
+	"norte": true, "sul": true, "nordeste": true, "sudeste": true, "centro oeste": true, "leste": true, "oeste": true, "brasil": true,
+	"portugal": true, "europa": true, "eua": true, "mei": true, "cnpj": true, "cpf": true, "ltda": true, "me": true,
 }
 
 // partOfName reports whether a role's words occur inside a longer name.

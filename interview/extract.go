@@ -2,6 +2,8 @@ package interview
 
 import (
 	"math"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/triagem/triagem"
@@ -155,7 +157,7 @@ func completeData(client []string, d triagem.TriageData) triagem.TriageData {
 		d.Sentiment = sentiment
 	}
 	d.Distress = d.Distress || distress || d.SafetyNotice != ""
-	if d.Summary == "" || utf8.RuneCountInString(d.Summary) > maxSummaryRunes || echoes(d.Summary, wordRuns(f.text.tokens)) {
+	if d.Summary = oneSentence(d.Summary); d.Summary == "" || echoes(d.Summary, wordRuns(f.text.tokens)) {
 		d.Summary = f.summary(area, sub)
 	}
 	if len(d.AreaAlternatives) == 0 || d.AreaAlternatives[0].Area != area {
@@ -171,4 +173,24 @@ func completeData(client []string, d triagem.TriageData) triagem.TriageData {
 	d.Entities = triagem.Entities{Parties: nonNil(d.Entities.Parties), Dates: nonNil(d.Entities.Dates),
 		Amounts: nonNil(d.Entities.Amounts), Locations: nonNil(d.Entities.Locations)}
 	return d
+}
+
+// oneSentence is s as one sentence of at most maxSummaryRunes on one line,
+// ending in a full stop; "" when s is not one (empty, longer, several
+// sentences, invalid text).
+func oneSentence(s string) string {
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) {
+		return ""
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return ""
+	}
+	if last, _ := utf8.DecodeLastRuneInString(s); !strings.ContainsRune(".!?", last) {
+		s += "."
+	}
+	if utf8.RuneCountInString(s) > maxSummaryRunes || strings.Contains(strings.TrimSuffix(s, "."), ". ") || strings.Contains(s, "…") {
+		return ""
+	}
+	return s
 }

@@ -88,6 +88,8 @@ func TestExtractParties(t *testing.T) {
 		{"Meu vizinho e o locador brigaram.", []string{"vizinho", "locador"}},
 		{"Azul cancelou.", []string{}},                      // a capital at the start of a sentence says nothing
 		{"Moro em São Paulo com meu pai.", []string{"pai"}}, // a place is not a party
+		{"Moro em Cametá e o Sítio Boa Esperança é do meu tio.", []string{"Sítio Boa Esperança"}},
+		{"A loja fica no Norte e o CNPJ dela é de uma tal de Mercantil Alvorada.", []string{"loja", "Mercantil Alvorada"}},
 		{"Processei a Vivo e a Claro, e o Procon ajudou.", []string{"Vivo", "Claro"}},
 	}
 	for _, tt := range tests {
@@ -115,6 +117,7 @@ func TestExtractLocations(t *testing.T) {
 		{"Para resolver isso fui para casa.", []string{}},
 		{"Moro no Pará.", []string{"Pará"}},
 		{"Passei o Natal em Natal.", []string{"Natal"}},
+		{"O acidente foi em Caruaru.", []string{"Caruaru"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

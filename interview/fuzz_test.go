@@ -109,6 +109,9 @@ func FuzzExtract(f *testing.F) {
 		d, err := NewLexiconAnalyzer().Analyze(context.Background(), triagem.AnalysisInput{Messages: msgs, Assessment: turn.Assessment})
 		require.NoError(t, err)
 		checkTriageData(t, d, client)
+		// Completing a bare answer (a terse model's) gives whole data too.
+		bare := triagem.TriageData{Area: d.Area, Subarea: "x", UrgencyH: 9999, Summary: input}
+		checkTriageData(t, NewRulesAnalyzer().Complete(context.Background(), triagem.AnalysisInput{Messages: msgs}, bare), client)
 	})
 }
 

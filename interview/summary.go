@@ -156,12 +156,15 @@ func echoes(s string, client map[string]bool) bool {
 	return false
 }
 
+// properNames begin some subarea names and keep their capital.
+var properNames = map[string]bool{"Anvisa": true}
+
 // lowerFirst lower-cases the first letter of a name that starts a phrase,
 // unless its first word is an acronym ("CNH suspensa") or the name goes on
 // capitalised ("Banco Central e CVM").
 func lowerFirst(s string) string {
 	words := strings.Fields(s)
-	if len(words) == 0 || isAllUpper(words[0]) {
+	if len(words) == 0 || isAllUpper(words[0]) || properNames[words[0]] {
 		return s
 	}
 	if len(words) > 1 {

@@ -119,5 +119,6 @@ func TestLowerFirst(t *testing.T) {
 	require.Equal(t, "demissão e verbas rescisórias", lowerFirst("Demissão e verbas rescisórias"))
 	require.Equal(t, "CNH suspensa ou cassada", lowerFirst("CNH suspensa ou cassada"))
 	require.Equal(t, "Banco Central e CVM", lowerFirst("Banco Central e CVM"))
+	require.Equal(t, "Anvisa", lowerFirst("Anvisa"))
 	require.Equal(t, "", lowerFirst(""))
 }
