@@ -25,7 +25,7 @@ type engineModel struct {
 // the first. A decisive term (weight 4) is worth about a factor e^2 in odds.
 const (
 	lexiconWeight        = 0.5
-	subareaLexiconWeight = 0.5
+	subareaLexiconWeight = 1
 	// negatedWeight is what a term counts for its area when negated ("não
 	// fui demitido" is still about work, but not about a dismissal).
 	negatedWeight = 0.5
