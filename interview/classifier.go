@@ -75,7 +75,7 @@ func (c *classifier) known(f features) int {
 // settle on a corpus of a few hundred descriptions; a small L2 penalty
 // keeps rare features (one typo, one name) from deciding alone.
 const (
-	logisticEpochs = 30
+	logisticEpochs = 15
 	logisticRate   = 0.5
 	logisticL2     = 1e-5
 	// logisticSeed fixes the order examples are visited in, so a fit is
