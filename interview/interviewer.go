@@ -85,24 +85,22 @@ func (iv *Interviewer) Next(ctx context.Context, messages []triagem.Message) (tr
 	conv := readConversation(messages)
 	r := read(conv.client)
 	est := defaultModel().estimateArea(conv.client)
-	complexity, _ := complexityOf(conv.client, est)
+	facts := readFacts(conv.client) // once: complexity and safety both read it
+	complexity, _ := facts.complexity(est.Area, est.Subarea)
 	covered := r.evidence() | conv.answered
 	required := requiredTopics(complexity)
-	clarity := 0.0
-	if len(informative(conv.client)) > 0 {
-		clarity = est.Evidence * est.Margin
-	}
+	clarity := est.Evidence * est.Margin // 0 when the client said nothing yet
 	a := triagem.Assessment{
 		Complexity:   complexity,
 		Area:         est.Area,
 		Subarea:      est.Subarea,
 		Confidence:   confidence(covered, required, clarity),
 		Missing:      missing(covered, required),
-		SafetyNotice: safetyNotice(conv.client),
+		SafetyNotice: facts.safetyNotice(),
 	}
 	a.Strategy = strategyFor(a.Complexity, a.Confidence)
-	facts := pendingFacts(conv, r, est, covered)
-	next, done := iv.nextQuestion(conv, a, facts)
+	pending := pendingFacts(conv, r, est, covered)
+	next, done := iv.nextQuestion(conv, a, pending)
 	if done {
 		a.Complete = true
 		return triagem.Turn{Reply: closing(est), Assessment: a}, nil
@@ -134,7 +132,7 @@ const clearAreaScore = 0.5
 // A question whose general topics the client already covered is not asked
 // either ("qual é a empresa e quando?" after "o voo da Azul, ontem").
 func pendingFacts(conv conversation, r *reading, est areaEstimate, covered topicSet) []string {
-	if len(est.Ranked) == 0 || est.Ranked[0].Score < clearAreaScore || len(informative(conv.client)) == 0 {
+	if len(est.Ranked) == 0 || est.Ranked[0].Score < clearAreaScore || est.Evidence == 0 {
 		return nil
 	}
 	folded := r.text.folded
