@@ -11,6 +11,10 @@ import (
 type guidance struct {
 	steps     []string
 	documents []string
+	// own is true when the subarea's steps replace the area's: the
+	// general criminal steps (a police report) do not fit someone whose
+	// relative is detained.
+	own bool
 }
 
 // Bounds of the guidance lists.
@@ -123,9 +127,8 @@ var areaGuidance = map[triagem.Area]guidance{
 	},
 	triagem.AreaSaude: {
 		steps: []string{
-			"Pedir por escrito a negativa ou a justificativa do plano ou do hospital",
-			"Reunir o pedido médico e o laudo com a urgência do tratamento",
-			"Reclamar na ANS (plano de saúde) ou na ouvidoria do SUS",
+			"Reunir o pedido médico e o laudo que mostre a urgência do tratamento",
+			"Pedir por escrito a negativa ou a justificativa do plano, do hospital ou da secretaria de saúde",
 			"Procurar a Defensoria Pública ou um advogado para pedir liminar",
 		},
 		documents: []string{"Pedido médico e laudo", "Negativa por escrito", "Carteirinha e contrato do plano", "Exames e receitas"},
@@ -178,9 +181,9 @@ var subareaGuidance = map[triagem.Subarea]guidance{
 		documents: []string{"CAT", "Laudos e atestados médicos"}},
 	"salario":      {documents: []string{"Extratos bancários com os depósitos de salário"}},
 	"estabilidade": {steps: []string{"Reunir a prova da estabilidade (exame de gravidez, CAT, ata da CIPA) e a data da dispensa"}},
-	"transporte_aereo": {steps: []string{"Reclamar com a companhia e registrar no consumidor.gov.br; a ANAC recebe reclamações pelo mesmo canal"},
+	"transporte_aereo": {steps: []string{"Guardar cartão de embarque, comprovantes de gastos extras e prints dos avisos da companhia"},
 		documents: []string{"Cartão de embarque e bilhete", "Comprovantes de gastos extras", "Registro de irregularidade de bagagem (RIB), se for o caso"}},
-	"cobranca_indevida": {steps: []string{"Contestar a cobrança por escrito e pedir a devolução em dobro do que foi pago indevidamente"},
+	"cobranca_indevida": {steps: []string{"Pedir a devolução em dobro do que foi pago indevidamente (CDC, art. 42, parágrafo único)"},
 		documents: []string{"Faturas com a cobrança", "Comprovantes de pagamento"}},
 	"negativacao": {steps: []string{"Consultar o próprio nome no Serasa, SPC e Boa Vista e guardar o comprovante"},
 		documents: []string{"Comprovante da negativação", "Prova de que a dívida foi paga ou não existe"}},
@@ -188,7 +191,7 @@ var subareaGuidance = map[triagem.Subarea]guidance{
 		documents: []string{"Ordem de serviço da assistência técnica", "Termo de garantia"}},
 	"compra_online": {steps: []string{"Guardar o pedido e o rastreio; compras pela internet podem ser canceladas em até 7 dias"},
 		documents: []string{"Comprovante do pedido e do pagamento", "Rastreio da entrega"}},
-	"telecomunicacoes": {steps: []string{"Reclamar na operadora com protocolo e depois na Anatel (consumidor.gov.br ou 1331)"}},
+	"telecomunicacoes": {steps: []string{"Depois da operadora, reclamar na Anatel (site, aplicativo ou telefone 1331)"}},
 	"divorcio": {steps: []string{"Se houver acordo e nenhum filho menor, o divórcio pode ser feito em cartório com advogado"},
 		documents: []string{"Certidão de casamento atualizada", "Documentos dos bens (matrículas, documentos de veículos)"}},
 	"alimentos": {steps: []string{"Anotar as despesas dos filhos e o que o outro genitor ganha ou aparenta ganhar", "Pedir pensão ou cobrar atrasados na Defensoria Pública ou com advogado"},
@@ -203,7 +206,11 @@ var subareaGuidance = map[triagem.Subarea]guidance{
 		documents: []string{"Boletim de ocorrência do acidente", "Orçamentos do conserto", "Fotos do local e dos veículos", "Dados do seguro"}},
 	"vizinhanca":      {steps: []string{"Registrar as ocorrências com data e hora e comunicar o síndico, se houver"}},
 	"cobranca_divida": {documents: []string{"Nota promissória, cheque ou contrato da dívida", "Comprovantes da transferência ou do empréstimo"}},
-	"prisao": {steps: []string{"Procurar já um advogado criminalista ou a Defensoria Pública; se alguém está preso, antes da audiência de custódia"},
+	"prisao": {own: true, steps: []string{
+		"Procurar já um advogado criminalista ou a Defensoria Pública; se alguém está preso, antes da audiência de custódia",
+		"Reunir documentos, comprovante de residência e de trabalho da pessoa (ajudam a pedir a liberdade)",
+		"Não prestar depoimento nem assinar nada sem advogado",
+	},
 		documents: []string{"Documento da pessoa presa", "Auto de prisão ou número do processo", "Comprovantes de residência e de trabalho da pessoa presa"}},
 	"violencia_domestica": {steps: []string{"Pedir medida protetiva na Delegacia da Mulher, na Defensoria Pública ou no Ministério Público", "Para orientação, ligar 180 (Central de Atendimento à Mulher)"},
 		documents: []string{"Boletim de ocorrência", "Laudo do exame de corpo de delito", "Mensagens e áudios de ameaça"}},
@@ -281,10 +288,15 @@ func nextSteps(area triagem.Area, subarea triagem.Subarea, f *facts) []string {
 		out = append(out, safetyStep(f))
 	}
 	var steps []string
+	own := false
 	if area.Has(subarea) {
 		steps = append(steps, subareaGuidance[subarea].steps...)
+		own = subareaGuidance[subarea].own
 	}
-	for _, s := range append(steps, areaGuidance[area].steps...) {
+	if !own || len(steps) < minSteps {
+		steps = append(steps, areaGuidance[area].steps...)
+	}
+	for _, s := range steps {
 		if safety && strings.Contains(s, "ligar 1") {
 			continue // the safety step already says where to call
 		}
