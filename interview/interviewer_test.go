@@ -23,6 +23,8 @@ func TestAssessmentAreaPerArea(t *testing.T) {
 		{"a firma me dispensou mes passado e ate agora nao fizeram meu acerto", triagem.AreaTrabalhista, "rescisao"},
 		{"Trabalho de domingo a domingo no mercado e nunca recebi hora extra.", triagem.AreaTrabalhista, "jornada"},
 		{"trampei 2 anos na oficina sem carteira assinada", triagem.AreaTrabalhista, "vinculo"},
+		{"nao fui demitido, eu pedi as contas e a firma nao pagou minhas ferias", triagem.AreaTrabalhista, "rescisao"},
+		{"não é plano de saúde, é a academia que não quer cancelar minha matrícula", triagem.AreaConsumidor, ""},
 		{"A companhia aérea perdeu minha mala na volta de Salvador.", triagem.AreaConsumidor, "transporte_aereo"},
 		{"comprei uma geladeira que veio com defeito e a loja nao quer trocar", triagem.AreaConsumidor, "produto_defeituoso"},
 		{"a operadora de internet me cobra um plano que eu cancelei faz tempo", triagem.AreaConsumidor, ""},
