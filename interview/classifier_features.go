@@ -48,27 +48,31 @@ func hashString(h uint64, s string) uint64 {
 
 func hashKind(kind byte) uint64 { return (fnvOffset ^ uint64(kind)) * fnvPrime }
 
-// textFeatures turns the client's messages into features, L2-normalised
-// so that long and short descriptions weigh alike.
-func textFeatures(messages []string) features {
-	f := features{}
-	for _, m := range messages {
-		toks := tokenize(fold(cleanText(m)))
-		prev := ""
-		for _, t := range toks {
-			w := t.word
-			if stopwords[w] || len(w) < 2 {
-				prev = ""
-				continue
-			}
-			s := stem(w)
-			f[hashString(hashKind(kindWord), s)]++
-			if prev != "" {
-				f[hashString(hashString(hashKind(kindBigram), prev)*fnvPrime^'_', s)]++
-			}
-			prev = s
-			addCharGrams(f, w)
+// textFeatures turns messages into features (filler turns dropped).
+func textFeatures(messages []string) features { return wordFeatures(readClientWords(messages)) }
+
+// wordFeatures turns folded words into features, L2-normalised so that
+// long and short descriptions weigh alike. A word pair never spans two
+// messages.
+func wordFeatures(toks []token) features {
+	f := make(features, len(toks)*12)
+	prev, part := "", -1
+	for _, t := range toks {
+		w := t.word
+		if t.part != part {
+			prev, part = "", t.part
 		}
+		if stopwords[w] || len(w) < 2 {
+			prev = ""
+			continue
+		}
+		s := stem(w)
+		f[hashString(hashKind(kindWord), s)]++
+		if prev != "" {
+			f[hashString(hashString(hashKind(kindBigram), prev)*fnvPrime^'_', s)]++
+		}
+		prev = s
+		addCharGrams(f, w)
 	}
 	normalise(f)
 	return f

@@ -71,7 +71,7 @@ func fitModel(exs []Example) *engineModel {
 		}
 	}
 	for i, ex := range exs {
-		docs[i] = textFeatures(informative(ex.Messages))
+		docs[i] = textFeatures(ex.Messages)
 		areaLabels[i] = slices.Index(areaClasses, string(ex.Area))
 		sub := cmpSubarea(ex.Area, ex.Subarea)
 		subLabels[i] = slices.Index(subClasses, subareaKey(ex.Area, sub))
@@ -101,9 +101,9 @@ func subareaKey(a triagem.Area, s triagem.Subarea) string { return string(a) + "
 // estimateArea reads the client's messages (whole conversation, filler
 // turns ignored) and says which area, subarea and case type they are about.
 func (m *engineModel) estimateArea(client []string) areaEstimate {
-	msgs := informative(client)
-	f := textFeatures(msgs)
-	toks := stemTokens(msgs)
+	words := readClientWords(client) // folded and split once for every reading below
+	f := wordFeatures(words)
+	toks := stemsOf(words)
 	lexArea, lexSub := m.terms.score(toks)
 
 	scores := m.area.scores(f)
@@ -144,7 +144,7 @@ func (m *engineModel) estimateArea(client []string) areaEstimate {
 	if est.Evidence >= minSubareaEvidence {
 		est.Subarea = m.bestSubarea(est.Area, f, lexSub)
 	}
-	est.CaseType = caseTypeFor(msgs, est.Area)
+	est.CaseType = caseTypeFor(words, est.Area)
 	return est
 }
 
@@ -180,12 +180,9 @@ func areaEvidence(lexTop float64, words, known int) float64 {
 }
 
 // caseTypeFor is the case rules' leading case type when it is of area.
-func caseTypeFor(msgs []string, area triagem.Area) string {
-	r := &reading{messages: msgs, keywordIDs: map[int]bool{}}
-	r.text = newFoldedText(strings.Join(msgs, partSeparator))
-	r.hits = lex.vocab.find(r.text.tokens)
-	r.seen = make([]bool, len(lex.vocab.entries))
-	for _, h := range r.hits {
+func caseTypeFor(words []token, area triagem.Area) string {
+	r := &reading{keywordIDs: map[int]bool{}, seen: make([]bool, len(lex.vocab.entries))}
+	for _, h := range lex.vocab.find(words) {
 		r.seen[h.id] = true
 	}
 	best := ""
@@ -202,13 +199,19 @@ func caseTypeFor(msgs []string, area triagem.Area) string {
 	return best
 }
 
-// informative drops filler turns ("não sei", "só isso", "ok"): they answer a
-// question but say nothing about the area, and must not dilute it.
-func informative(client []string) []string {
-	out := make([]string, 0, len(client))
-	for _, m := range client {
-		if !isFiller(m) {
-			out = append(out, cleanText(m))
+// readClientWords folds and splits the client's messages, dropping filler
+// turns ("não sei", "só isso", "ok"): they answer a question but say nothing
+// about the area, and must not dilute it. Each word's part is its message.
+func readClientWords(client []string) []token {
+	var out []token
+	for part, m := range client {
+		toks := tokenize(fold(cleanText(m)))
+		if isFillerWords(toks) {
+			continue
+		}
+		for _, t := range toks {
+			t.part = part
+			out = append(out, t)
 		}
 	}
 	return out
@@ -217,8 +220,10 @@ func informative(client []string) []string {
 // fillerMaxWords is the longest message that can be a filler.
 const fillerMaxWords = 6
 
-func isFiller(m string) bool {
-	toks := tokenize(fold(cleanText(m)))
+// isFiller reports whether a message is a filler turn.
+func isFiller(m string) bool { return isFillerWords(tokenize(fold(cleanText(m)))) }
+
+func isFillerWords(toks []token) bool {
 	if len(toks) == 0 {
 		return true
 	}

@@ -16,11 +16,21 @@ type stemToken struct {
 
 // stemTokens folds, splits and stems the messages.
 func stemTokens(msgs []string) []stemToken {
-	var out []stemToken
+	var toks []token
 	for part, m := range msgs {
 		for _, t := range tokenize(fold(m)) {
-			out = append(out, stemToken{stem: stem(t.word), part: part})
+			t.part = part
+			toks = append(toks, t)
 		}
+	}
+	return stemsOf(toks)
+}
+
+// stemsOf stems folded words.
+func stemsOf(toks []token) []stemToken {
+	out := make([]stemToken, len(toks))
+	for i, t := range toks {
+		out[i] = stemToken{stem: stem(t.word), part: t.part}
 	}
 	return out
 }
