@@ -48,9 +48,10 @@
 // example order and seed), and kept for the life of the process behind a
 // sync.OnceValue: an immutable value, not mutable state. Measured on the
 // 684 shipped descriptions (BenchmarkShippedModel; CPU time, one core):
-// about 0.5 s to fit, 95 MiB allocated while fitting, 14 MiB retained
-// (28,000 features). Reading a ten-message conversation costs about
-// 0.5 ms of CPU (BenchmarkEstimateArea). `triagem eval` measures the
+// about 0.7 s to fit, 95 MiB allocated while fitting, 14 MiB retained
+// (28,000 features); it grows linearly with the corpus. Reading a
+// ten-message conversation costs about 0.3 ms of CPU, a whole turn about
+// 0.9 ms (BenchmarkEstimateArea, BenchmarkNext). `triagem eval` measures the
 // accuracy (README: "The engine, measured").
 //
 // Complexity is the subarea's base plus weighted factors (complexity.go);
