@@ -110,9 +110,9 @@ type reading struct {
 	factors    []string
 	keywordIDs map[int]bool
 
-	entities   triagem.Entities
-	maxAmount  float64 // largest amount named, in its currency unit
-	deadlinesH []int   // explicit deadlines ("em 5 dias") in hours
+	entities  triagem.Entities
+	maxAmount float64    // largest amount named, in its currency unit
+	deadlines []deadline // explicit deadlines ("prazo de 5 dias")
 	// informative marks, by message, those that say more than "não sei".
 	informative []bool
 	words       int // words in informative messages
@@ -302,7 +302,7 @@ func (r *reading) evidence() topicSet {
 	if len(r.entities.Amounts) > 0 {
 		s |= setOf(topicAmounts)
 	}
-	if len(r.deadlinesH) > 0 {
+	if len(r.deadlines) > 0 {
 		s |= setOf(topicDeadlines)
 	}
 	if len(r.entities.Locations) > 0 {
@@ -314,50 +314,6 @@ func (r *reading) evidence() topicSet {
 // factsMinWords is how many words of description count as "what happened"
 // when no case type was recognised.
 const factsMinWords = 12
-
-// urgency returns the hours until action is needed: the smallest of the
-// urgent words and explicit deadlines found, or the area's default.
-func (r *reading) urgency(area string) (hours int, explicit bool) {
-	hours = math.MaxInt
-	for _, h := range r.hits {
-		if u := lex.vocab.entries[h.id].urgencyH; u > 0 {
-			hours = min(hours, u)
-		}
-	}
-	for _, d := range r.deadlinesH {
-		hours = min(hours, d)
-	}
-	if hours != math.MaxInt {
-		return max(1, hours), true
-	}
-	if h, ok := areaUrgencyH[area]; ok {
-		return h, false
-	}
-	return urgencyDefaultH, false
-}
-
-// sentiment classifies the client's tone (see sentimentTerms).
-func (r *reading) sentiment() string {
-	negative, positive := 0, 0
-	for _, h := range r.hits {
-		switch lex.vocab.entries[h.id].sentiment {
-		case sentimentUrgent:
-			return sentimentUrgent
-		case sentimentNegative:
-			negative++
-		case sentimentPositive:
-			positive++
-		}
-	}
-	switch {
-	case negative > positive:
-		return sentimentNegative
-	case positive > negative:
-		return sentimentPositive
-	default:
-		return sentimentNeutral
-	}
-}
 
 // keywords are the matched lexicon terms, in the order the client wrote
 // them, each once; where terms overlap only the longest counts ("cartão de

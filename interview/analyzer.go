@@ -35,6 +35,14 @@ func (*RulesAnalyzer) Analyze(ctx context.Context, in triagem.AnalysisInput) (tr
 	return Extract(in.Messages, in.Assessment), nil
 }
 
+// Complete fills what another analyzer's data lacks (steps, documents, the
+// deadline warning from the closed list, a sooner urgency, the safety
+// notice, a summary that is not a paste …) for that data's own area; the
+// orchestrator calls it on every result.
+func (*RulesAnalyzer) Complete(ctx context.Context, in triagem.AnalysisInput, d triagem.TriageData) triagem.TriageData {
+	return completeData(clientTexts(in.Messages), d)
+}
+
 // LexiconAnalyzer analyses a conversation as a bag of words: every
 // occurrence of a weighted term adds its weight to an area, a subarea and a
 // case type, and the heaviest of each wins. Unlike the rules it needs no
@@ -51,24 +59,67 @@ func NewLexiconAnalyzer() *LexiconAnalyzer { return &LexiconAnalyzer{} }
 // Name is "builtin-lexicon".
 func (*LexiconAnalyzer) Name() string { return LexiconAnalyzerName }
 
-// Analyze scores the client's words against the weighted lexicon.
+// Analyze scores the client's words against the weighted lexicon; the
+// rest of the result (urgency, steps, summary …) follows from its area as
+// in Extract.
 func (*LexiconAnalyzer) Analyze(ctx context.Context, in triagem.AnalysisInput) (triagem.TriageData, error) {
 	if err := ctx.Err(); err != nil {
 		return triagem.TriageData{}, err
 	}
-	r := read(clientTexts(in.Messages))
+	f := readFacts(clientTexts(in.Messages))
 	if err := ctx.Err(); err != nil {
 		return triagem.TriageData{}, err
 	}
-	s := scoreWeighted(r)
-	area, subarea, caseType := s.best()
-	if area == "" {
-		area = string(cmp.Or(in.Assessment.Area, areaUnknown))
-		subarea = string(cmp.Or(in.Assessment.Subarea, subareaUnknown))
+	s := scoreWeighted(f.reading())
+	est := s.estimate()
+	if est.Evidence < weakEvidence && in.Assessment.Area.Valid() {
+		est = assessedEstimate(in.Assessment)
 	}
-	d := r.triageData(area, subarea, caseType, s.keywords())
-	d.UrgencyH = s.urgency(r, area)
-	return d, nil
+	return f.triageData(est, s.keywords()), nil
+}
+
+// decisiveWeight is the lexicon weight of an area that leaves no doubt (two
+// terms that name the case outright).
+const decisiveWeight = 8
+
+// estimate turns the tally into an area estimate: areas ranked by their
+// share of the weight, the heaviest subarea and case type of the first.
+func (s *weightedScore) estimate() areaEstimate {
+	total := map[triagem.Area]float64{}
+	sum := 0.0
+	for name, w := range s.area {
+		if a, err := triagem.ParseArea(name); err == nil {
+			total[a] += w
+			sum += w
+		}
+	}
+	est := areaEstimate{Area: triagem.AreaCivil, Subarea: triagem.AreaCivil.GeneralSubarea()}
+	for _, a := range triagem.Areas() { // taxonomy order breaks ties
+		if total[a] > 0 {
+			est.Ranked = append(est.Ranked, triagem.AreaAlternative{Area: a, Score: total[a] / sum})
+		}
+	}
+	slices.SortStableFunc(est.Ranked, func(x, y triagem.AreaAlternative) int { return cmp.Compare(y.Score, x.Score) })
+	if len(est.Ranked) == 0 {
+		return est
+	}
+	est.Area = est.Ranked[0].Area
+	est.Subarea = est.Area.GeneralSubarea()
+	est.Evidence = min(1, total[est.Area]/decisiveWeight)
+	area, subarea, caseType := s.best()
+	if a, err := triagem.ParseArea(area); err == nil && a == est.Area {
+		if est.Area.Has(triagem.Subarea(subarea)) {
+			est.Subarea = triagem.Subarea(subarea)
+		}
+		if caseType != caseTypeUnknown {
+			est.CaseType = caseType
+		}
+	}
+	est.Margin = est.Ranked[0].Score
+	if len(est.Ranked) > 1 {
+		est.Margin -= est.Ranked[1].Score
+	}
+	return est
 }
 
 // maxCountedOccurrences caps how often one term counts, so that a client
@@ -168,22 +219,3 @@ func (s *weightedScore) keywords() []string {
 	}
 	return out
 }
-
-// urgency is the area's usual hours halved for every distinct urgent term
-// ("liminar", "audiência", "urgente" …), never below minUrgencyH, and never
-// later than an explicit deadline.
-func (s *weightedScore) urgency(r *reading, area string) int {
-	hours := urgencyDefaultH
-	if h, ok := areaUrgencyH[area]; ok {
-		hours = h
-	}
-	for range s.urgent {
-		hours = max(minUrgencyH, hours/2)
-	}
-	for _, d := range r.deadlinesH {
-		hours = min(hours, max(1, d))
-	}
-	return hours
-}
-
-const minUrgencyH = 6

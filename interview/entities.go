@@ -31,34 +31,51 @@ type pattern struct {
 	group bool
 	// valid, when set, vets each match.
 	valid func(string) bool
+	// worth, when set, is a cheap test a message must pass for the
+	// pattern to be tried on it: most messages have no digit, no month,
+	// no currency, and the regexp is the costly part of reading a turn.
+	worth func(string) bool
 }
 
 var (
 	// numericDate is vetted by validDate (day 1–31, month 1–12).
 	numericDate  = regexp.MustCompile(`\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?\b`)
 	datePatterns = []pattern{
-		{re: numericDate, valid: validDate},
-		{re: regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)},
-		{re: regexp.MustCompile(`\b(?:dia\s+)?\d{1,2}o?\s+de\s+(?:` + monthNames + `)(?:\s+de\s+\d{4})?\b`)},
-		{re: regexp.MustCompile(`\b(?:` + monthNames + `)(?:\s+(?:de\s+)?\d{4}|\s+passado)?\b`)},
-		{re: regexp.MustCompile(`\b(?:depois de amanha|anteontem|ontem|hoje|amanha)\b`)},
-		{re: regexp.MustCompile(`\b(?:semana|mes|ano)\s+(?:passad[oa]|que vem)\b|\bproxim[oa]\s+(?:semana|mes|ano)\b`)},
-		{re: regexp.MustCompile(`\b(?:ha|faz|fazem)\s+(?:mais de\s+|cerca de\s+|uns\s+|umas\s+)?(?:\d+|` + countWords + `)\s+(?:dia|dias|semana|semanas|mes|meses|ano|anos)\b`)},
-		{re: regexp.MustCompile(`\b(?:em|de|desde|no ano de)\s+((?:19|20)\d{2})\b`), group: true},
-		{re: regexp.MustCompile(`\bdia\s+\d{1,2}\b`)},
-		{re: regexp.MustCompile(`\b(?:segunda|terca|quarta|quinta|sexta)[\s-]feira\b|\b(?:sabado|domingo) passado\b`)},
+		{re: numericDate, valid: validDate, worth: hasDigit},
+		{re: regexp.MustCompile(`\b(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}\b`), worth: hasDigit}, // month/year: "03/2024"
+		{re: regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`), worth: hasDigit},
+		{re: regexp.MustCompile(`\b(?:dia\s+)?\d{1,2}o?\s+de\s+(?:` + monthNames + `)(?:\s+de\s+\d{4})?\b`), worth: hasDigit},
+		{re: regexp.MustCompile(`\b(?:` + monthNames + `)(?:\s+(?:de\s+)?\d{4}|\s+passado)?\b`), worth: containsAny(strings.Split(monthNames, "|")...)},
+		{re: regexp.MustCompile(`\b(?:depois de amanha|anteontem|ontem|hoje|amanha)\b`), worth: containsAny("ontem", "hoje", "amanha")},
+		{re: regexp.MustCompile(`\b(?:semana|mes|ano)\s+(?:passad[oa]|que vem)\b|\bproxim[oa]\s+(?:semana|mes|ano)\b`), worth: containsAny("passad", "que vem", "proxim")},
+		{re: regexp.MustCompile(`\b(?:ha|faz|fazem)\s+(?:mais de\s+|cerca de\s+|uns\s+|umas\s+)?(?:\d+|` + countWords + `)\s+(?:dia|dias|semana|semanas|mes|meses|ano|anos)\b`), worth: containsAny("dia", "semana", "mes", "ano")},
+		{re: regexp.MustCompile(`\b(?:em|de|desde|no ano de)\s+((?:19|20)\d{2})\b`), group: true, worth: hasDigit},
+		{re: regexp.MustCompile(`\bdia\s+\d{1,2}\b`), worth: hasDigit},
+		{re: regexp.MustCompile(`\b(?:segunda|terca|quarta|quinta|sexta)[\s-]feira\b|\b(?:sabado|domingo) passado\b`), worth: containsAny("feira", "sabado", "domingo")},
 	}
 	amountPatterns = []pattern{
-		{re: regexp.MustCompile(`(?:\br\$|\bus\$|€)\s*\d[\d.]*(?:,\d+)?(?:\s*(?:` + scaleWords + `)\b)?`)},
-		{re: regexp.MustCompile(`\b\d[\d.]*(?:,\d+)?\s*(?:(?:` + scaleWords + `)\s+)?(?:de\s+)?(?:` + currencies + `)\b`)},
-		{re: regexp.MustCompile(`\b(?:(?:` + numberWords + `)\s+)?(?:` + scaleWords + `)\s+(?:de\s+)?(?:` + currencies + `)\b`)},
-		{re: regexp.MustCompile(`\b(?:` + numberWords + `)\s+(?:` + currencies + `)\b`)},
+		{re: regexp.MustCompile(`(?:\br\$|\bus\$|€)\s*\d[\d.]*(?:,\d+)?(?:\s*(?:` + scaleWords + `)\b)?`), worth: containsAny("$", "€")},
+		{re: regexp.MustCompile(`\b\d[\d.]*(?:,\d+)?\s*(?:(?:` + scaleWords + `)\s+)?(?:de\s+)?(?:` + currencies + `)\b`), worth: hasDigit},
+		{re: regexp.MustCompile(`\b(?:(?:` + numberWords + `)\s+)?(?:` + scaleWords + `)\s+(?:de\s+)?(?:` + currencies + `)\b`), worth: containsAny("mil", "bilh")},
+		{re: regexp.MustCompile(`\b(?:` + numberWords + `)\s+(?:` + currencies + `)\b`), worth: containsAny("rea", "dolar", "euro")},
 	}
 	amountNumber = regexp.MustCompile(`\d[\d.]*(?:,\d+)?`)
-	// deadlinePattern finds deadlines still ahead: "em 5 dias", "prazo de
-	// 48 horas", "daqui a duas semanas".
-	deadlinePattern = regexp.MustCompile(`\b(?:em|daqui a|dentro de|no prazo de|prazo de|tenho|temos|faltam|falta|restam)\s+(\d{1,4}|` + countWords + `)\s+(hora|horas|dia|dias|semana|semanas|mes|meses)\b`)
+	// deadlinePatterns find deadlines still ahead: "prazo de 5 dias",
+	// "daqui a duas semanas", "tenho 48h", "15 dias para desocupar". A
+	// span already past ("há 5 dias") or a duration ("quebrou em 2 dias
+	// de uso", "12h por dia") is not one.
+	deadlinePatterns = []pattern{
+		{worth: containsAny("dia", "hora", "semana", "mes", "h"), re: regexp.MustCompile(`\b(?:no prazo de|prazo de|prazo e de|prazo sao|dentro de|daqui a|daqui|faltam|falta|restam|resta|so tenho|tenho so|tenho apenas|tenho|temos|em ate|em|vence em|acaba em|termina em)\s+(?:so\s+|apenas\s+|mais\s+)?(\d{1,4}|` + countWords + `)\s*(h|hs|hrs|horas?|dias?|semanas?|mes|meses)\b(\s+(?:de uso|de atraso|depois|apos|atras|seguid\w*|por dia|por semana|de trabalho|diarias|de casa|de empresa|de servico|de contrato)\b)?`)},
+		{worth: containsAny("para", "pra", "prazo"), re: regexp.MustCompile(`\b(\d{1,4}|` + countWords + `)\s*(h|hs|hrs|horas?|dias?|semanas?)(?:\s+uteis)?(?:\s+de prazo\b|\s+(?:para|pra)\s+(?:eu\s+|a gente\s+)?(?:sair|desocupar|pagar|responder|recorrer|apresentar|entregar|contestar|me defender|fazer|devolver|quitar|regularizar|comparecer)\b)`)},
+		{worth: hasDigit, re: regexp.MustCompile(`\b(\d{1,3})(h|hs)\b(\s+(?:por dia|por semana|de trabalho|diarias|seguidas|de atraso|da manha|da tarde|da noite))?`)},
+	}
 )
+
+// deadline is a time limit the client named, in hours from now.
+type deadline struct {
+	hours   int
+	written string // as the client wrote it
+}
 
 // highAmount is the amount from which "valor elevado" is a complexity factor.
 const highAmount = 500_000
@@ -70,22 +87,23 @@ func (r *reading) readEntities() {
 		Dates: written(t, findAll(t.folded, datePatterns)),
 	}
 	amounts := findAll(t.folded, amountPatterns)
+	for i := range amounts { // "R$ 3.000." ends a sentence, not the number
+		for amounts[i].end > amounts[i].start && t.folded[amounts[i].end-1] == '.' {
+			amounts[i].end--
+		}
+	}
 	r.entities.Amounts = written(t, amounts)
 	for _, s := range amounts {
 		r.maxAmount = max(r.maxAmount, amountValue(t.folded[s.start:s.end]))
 	}
-	for _, m := range deadlinePattern.FindAllStringSubmatch(t.folded, -1) {
-		r.deadlinesH = append(r.deadlinesH, countValue(m[1])*unitHours(m[2]))
-	}
+	r.deadlines = readDeadlines(t)
 	places := r.locations()
+	if extra := r.placeNames(places); len(extra) > 0 {
+		places = append(places, extra...)
+		slices.SortFunc(places, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	}
 	r.entities.Locations = written(t, places)
 	r.entities.Parties = r.parties(places)
-	if r.maxAmount >= highAmount {
-		r.factors = appendUnique(r.factors, "valor elevado")
-	}
-	if h, explicit := r.urgency(r.area); explicit && h <= urgentWithinH {
-		r.factors = appendUnique(r.factors, "prazo urgente (até 24 horas)")
-	}
 }
 
 // span is a byte range of the folded text.
@@ -97,7 +115,7 @@ type span struct{ start, end int }
 func findAll(folded string, patterns []pattern) []span {
 	var all []span
 	for _, p := range patterns {
-		for _, m := range p.re.FindAllStringSubmatchIndex(folded, -1) {
+		for _, m := range p.findAll(folded) {
 			s := span{m[0], m[1]}
 			if p.group && m[2] >= 0 {
 				s = span{m[2], m[3]}
@@ -122,6 +140,47 @@ func findAll(folded string, patterns []pattern) []span {
 		}
 	}
 	return out
+}
+
+// findAll returns the submatch indexes of every match in folded, message
+// by message: a message that fails worth is skipped. Indexes are offsets of
+// folded; an unmatched group stays -1.
+func (p pattern) findAll(folded string) [][]int {
+	var out [][]int
+	for start := 0; start <= len(folded); {
+		end := strings.Index(folded[start:], partSeparator)
+		if end < 0 {
+			end = len(folded)
+		} else {
+			end += start
+		}
+		if part := folded[start:end]; p.worth == nil || p.worth(part) {
+			for _, m := range p.re.FindAllStringSubmatchIndex(part, -1) {
+				for i := range m {
+					if m[i] >= 0 {
+						m[i] += start
+					}
+				}
+				out = append(out, m)
+			}
+		}
+		start = end + len(partSeparator)
+	}
+	return out
+}
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// containsAny returns a test for any of the substrings.
+func containsAny(subs ...string) func(string) bool {
+	return func(s string) bool {
+		for _, sub := range subs {
+			if strings.Contains(s, sub) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // validDate accepts "12/03", "12/03/2024", "1.2.24" when day and month are
@@ -195,9 +254,43 @@ func countValue(s string) int {
 	return wordValue(s)
 }
 
+// readDeadlines finds the deadlines of a text, in text order, each span
+// once.
+func readDeadlines(t *foldedText) []deadline {
+	var out []deadline
+	taken := []span{}
+	for _, p := range deadlinePatterns {
+		for _, m := range p.findAll(t.folded) {
+			if len(m) > 6 && m[6] >= 0 { // a duration, not a deadline
+				continue
+			}
+			s := span{m[0], m[1]}
+			if overlapsAny(s, taken) {
+				continue
+			}
+			n := countValue(t.folded[m[2]:m[3]])
+			if n <= 0 {
+				continue
+			}
+			taken = append(taken, s)
+			out = append(out, deadline{hours: n * unitHours(t.folded[m[4]:m[5]]), written: t.original(s.start, s.end)})
+		}
+	}
+	return out
+}
+
+func overlapsAny(s span, spans []span) bool {
+	for _, o := range spans {
+		if s.start < o.end && o.start < s.end {
+			return true
+		}
+	}
+	return false
+}
+
 func unitHours(unit string) int {
 	switch strings.TrimSuffix(strings.TrimSuffix(unit, "es"), "s") {
-	case "hora":
+	case "hora", "h", "hr", "":
 		return 1
 	case "dia":
 		return 24
@@ -286,6 +379,9 @@ func (r *reading) parties(places []span) []string {
 		}
 	}
 	for _, n := range r.properNouns(places) {
+		if notParties[tokenWords(t.tokens[n.from:n.to])] {
+			continue
+		}
 		start, end := t.tokens[n.from].start, t.tokens[n.to-1].end
 		found = append(found, party{at: start, display: t.original(start, end), key: tokenWords(t.tokens[n.from:n.to])})
 	}
@@ -300,6 +396,27 @@ func (r *reading) parties(places []span) []string {
 		out = append(out, p.display)
 	}
 	return out
+}
+
+// placeNames are capitalised names the lexicon does not know written
+// right after "em" ("moro em Caruaru", "aconteceu em Cametá"): places, not
+// parties.
+func (r *reading) placeNames(places []span) []span {
+	t := r.text
+	var out []span
+	for _, n := range r.properNouns(places) {
+		if n.from > 0 && t.tokens[n.from-1].part == t.tokens[n.from].part && t.tokens[n.from-1].word == "em" {
+			out = append(out, span{t.tokens[n.from].start, t.tokens[n.to-1].end})
+		}
+	}
+	return out
+}
+
+// notParties are capitalised words that name no party: regions, countries,
+// registrations (folded).
+var notParties = map[string]bool{
+	"norte": true, "sul": true, "nordeste": true, "sudeste": true, "centro oeste": true, "leste": true, "oeste": true, "brasil": true,
+	"portugal": true, "europa": true, "eua": true, "mei": true, "cnpj": true, "cpf": true, "ltda": true, "me": true,
 }
 
 // partOfName reports whether a role's words occur inside a longer name.

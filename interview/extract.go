@@ -1,7 +1,7 @@
 package interview
 
 import (
-	"cmp"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -9,42 +9,107 @@ import (
 	"github.com/triagem/triagem"
 )
 
-// Extract is the interviewer's own reading of a conversation, used by the
-// simple strategy: the same rules as the interview, turned into triage
-// data. The assessment supplies area and subarea when the text names none.
+// Extract is the built-in engine's reading of a conversation, used by the
+// simple strategy and by RulesAnalyzer: the area estimate of the whole
+// conversation, and around it the urgency, safety notice, complexity
+// factors, summary, steps, documents, deadline warning, sentiment and
+// entities. The assessment supplies the area when the text names none.
 // Every slice is non-nil, so the data serialises with [] rather than null.
 func Extract(messages []triagem.Message, a triagem.Assessment) triagem.TriageData {
-	r := read(clientTexts(messages))
-	area, subarea, caseType := r.area, r.subarea, caseTypeUnknown
-	if r.best != nil {
-		caseType = r.best.caseType
+	client := clientTexts(messages)
+	est := defaultModel().estimateArea(client)
+	if est.Evidence < weakEvidence && a.Area.Valid() {
+		est = assessedEstimate(a)
 	}
-	if area == "" {
-		area, subarea = string(cmp.Or(a.Area, areaUnknown)), string(cmp.Or(a.Subarea, subareaUnknown))
-	}
-	return r.triageData(area, subarea, caseType, r.keywords())
+	f := readFacts(client)
+	return f.triageData(est, f.reading().keywords())
 }
 
-// triageData assembles the parts every analyzer shares (summary, sentiment,
-// factors, entities) around its own area, case type and keywords.
-func (r *reading) triageData(area, subarea, caseType string, keywords []string) triagem.TriageData {
-	urgency, _ := r.urgency(area)
-	return triagem.TriageData{
-		Area:              triagem.Area(area),
-		Subarea:           triagem.Subarea(subarea),
-		UrgencyH:          urgency,
-		Summary:           r.summary(labelOf(caseType)),
-		Keywords:          keywords,
-		Sentiment:         triagem.Sentiment(r.sentiment()),
-		CaseType:          caseType,
-		ComplexityFactors: append([]string{}, r.factors...),
-		Entities: triagem.Entities{
-			Parties:   r.entities.Parties,
-			Dates:     r.entities.Dates,
-			Amounts:   r.entities.Amounts,
-			Locations: r.entities.Locations,
-		},
+// weakEvidence is the estimate's evidence below which the text says too
+// little about its area to overrule the interview's assessment.
+const weakEvidence = 0.05
+
+// assessedEstimate is the interview's own area, when the text says nothing.
+func assessedEstimate(a triagem.Assessment) areaEstimate {
+	sub := a.Subarea
+	if !a.Area.Has(sub) {
+		sub = a.Area.GeneralSubarea()
 	}
+	return areaEstimate{Area: a.Area, Subarea: sub, Ranked: []triagem.AreaAlternative{{Area: a.Area, Score: 1}}}
+}
+
+// maxAlternatives is how many candidate areas a result lists.
+const maxAlternatives = 3
+
+// triageData assembles the result around an area estimate: every part that
+// depends on the area (steps, documents, deadline, urgency default) takes
+// the estimate's area and subarea, so they always agree.
+func (f *facts) triageData(est areaEstimate, keywords []string) triagem.TriageData {
+	area, subarea := est.Area, est.Subarea
+	if !area.Valid() {
+		area = triagem.AreaCivil
+	}
+	if !area.Has(subarea) {
+		subarea = area.GeneralSubarea()
+	}
+	u := f.urgencyOf(area, subarea)
+	sentiment, distress := f.sentimentOf(subarea)
+	_, factors := f.complexity(area, subarea)
+	notice := f.safetyNotice()
+	caseType := est.CaseType
+	if caseType == "" {
+		caseType = string(subarea)
+	}
+	return triagem.TriageData{
+		Area:              area,
+		Subarea:           subarea,
+		UrgencyH:          u.hours,
+		UrgencyReason:     u.reason,
+		Summary:           f.summary(area, subarea),
+		Keywords:          nonNil(keywords),
+		Sentiment:         sentiment,
+		Distress:          distress || notice != "",
+		CaseType:          caseType,
+		ComplexityFactors: factors,
+		NextSteps:         nextSteps(area, subarea, f),
+		Documents:         documentsFor(area, subarea),
+		DeadlineWarning:   deadlineWarning(area, subarea),
+		SafetyNotice:      notice,
+		AreaAlternatives:  alternatives(est, area),
+		Entities:          f.entities(),
+	}
+}
+
+// alternatives are the estimate's top areas with their scores, the chosen
+// area first.
+func alternatives(est areaEstimate, area triagem.Area) []triagem.AreaAlternative {
+	out := []triagem.AreaAlternative{}
+	for _, alt := range est.Ranked {
+		if len(out) == maxAlternatives {
+			break
+		}
+		if alt.Area.Valid() {
+			out = append(out, triagem.AreaAlternative{Area: alt.Area, Score: math.Round(alt.Score*1000) / 1000})
+		}
+	}
+	if len(out) == 0 || out[0].Area != area {
+		chosen := []triagem.AreaAlternative{{Area: area, Score: 1}}
+		if len(out) > 0 {
+			chosen[0].Score = 0
+			for _, alt := range est.Ranked {
+				if alt.Area == area {
+					chosen[0].Score = math.Round(alt.Score*1000) / 1000
+				}
+			}
+		}
+		for _, alt := range out {
+			if alt.Area != area && len(chosen) < maxAlternatives {
+				chosen = append(chosen, alt)
+			}
+		}
+		out = chosen
+	}
+	return out
 }
 
 func clientTexts(messages []triagem.Message) []string {
@@ -57,66 +122,75 @@ func clientTexts(messages []triagem.Message) []string {
 	return out
 }
 
-// labelOf is the Portuguese label of a case type, "" for an unknown one.
-func labelOf(caseType string) string {
-	for _, d := range caseTable {
-		if d.caseType == caseType {
-			return d.label
-		}
+// completeData fills what another analyzer's data d lacks, for d's own area
+// and subarea: steps, documents and alternatives when missing; the deadline
+// warning always from the closed list; the urgency when the built-in rules
+// find it sooner (a risk the analyzer missed); the safety notice when the
+// rules see danger; a summary that is missing, too long or a paste.
+func completeData(client []string, d triagem.TriageData) triagem.TriageData {
+	f := readFacts(client)
+	if !d.Area.Valid() {
+		return f.triageData(defaultModel().estimateArea(client), f.reading().keywords())
 	}
-	return ""
+	if !d.Area.Has(d.Subarea) {
+		d.Subarea = d.Area.GeneralSubarea()
+	}
+	area, sub := d.Area, d.Subarea
+	if n := len(d.NextSteps); n < minSteps || n > maxSteps {
+		d.NextSteps = nextSteps(area, sub, f)
+	}
+	if len(d.Documents) == 0 {
+		d.Documents = documentsFor(area, sub)
+	}
+	d.DeadlineWarning = deadlineWarning(area, sub)
+	if u := f.urgencyOf(area, sub); d.UrgencyH <= 0 || u.hours < d.UrgencyH {
+		d.UrgencyH, d.UrgencyReason = u.hours, u.reason
+	}
+	if d.UrgencyReason == "" {
+		d.UrgencyReason = "prazo estimado pela análise do caso"
+	}
+	if notice := f.safetyNotice(); notice != "" {
+		d.SafetyNotice = notice
+	}
+	sentiment, distress := f.sentimentOf(sub)
+	if !d.Sentiment.Valid() {
+		d.Sentiment = sentiment
+	}
+	d.Distress = d.Distress || distress || d.SafetyNotice != ""
+	if d.Summary = oneSentence(d.Summary); d.Summary == "" || echoes(d.Summary, wordRuns(f.text.tokens)) {
+		d.Summary = f.summary(area, sub)
+	}
+	if len(d.AreaAlternatives) == 0 || d.AreaAlternatives[0].Area != area {
+		d.AreaAlternatives = alternatives(defaultModel().estimateArea(client), area)
+	}
+	if d.CaseType == "" {
+		d.CaseType = string(sub)
+	}
+	if len(d.ComplexityFactors) == 0 {
+		_, d.ComplexityFactors = f.complexity(area, sub)
+	}
+	d.Keywords = nonNil(d.Keywords)
+	d.Entities = triagem.Entities{Parties: nonNil(d.Entities.Parties), Dates: nonNil(d.Entities.Dates),
+		Amounts: nonNil(d.Entities.Amounts), Locations: nonNil(d.Entities.Locations)}
+	return d
 }
 
-// maxSummaryRunes bounds the summary: enough for the gist, never the whole
-// conversation (clients write personal data; the summary travels further).
-const maxSummaryRunes = 280
-
-// summary is the case label followed by the client's informative messages
-// ("não sei" answers left out), cut at a word boundary.
-func (r *reading) summary(label string) string {
-	var parts []string
-	for i, m := range r.messages {
-		if !r.informative[i] {
-			continue
-		}
-		m = strings.Join(strings.Fields(m), " ")
-		if last, _ := utf8.DecodeLastRuneInString(m); !strings.ContainsRune(".!?…", last) {
-			m += "."
-		}
-		parts = append(parts, m)
+// oneSentence is s as one sentence of at most maxSummaryRunes on one line,
+// ending in a full stop; "" when s is not one (empty, longer, several
+// sentences, invalid text).
+func oneSentence(s string) string {
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) {
+		return ""
 	}
-	text := strings.Join(parts, " ")
-	if text == "" {
-		text = "Relato sem detalhes."
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return ""
 	}
-	if label != "" {
-		text = upperFirst(label) + ": " + text
+	if last, _ := utf8.DecodeLastRuneInString(s); !strings.ContainsRune(".!?", last) {
+		s += "."
 	}
-	return truncateWords(text, maxSummaryRunes)
-}
-
-// truncateWords cuts s to at most n runes, at the last space before the
-// limit, and marks the cut with "…".
-func truncateWords(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	if utf8.RuneCountInString(s) > maxSummaryRunes || strings.Contains(strings.TrimSuffix(s, "."), ". ") || strings.Contains(s, "…") {
+		return ""
 	}
-	cut, runes := len(s), 0
-	for i := range s {
-		if runes == n-1 { // leave room for the ellipsis
-			cut = i
-			break
-		}
-		runes++
-	}
-	head := s[:cut]
-	if sp := strings.LastIndexByte(head, ' '); sp > len(head)/2 {
-		head = head[:sp]
-	}
-	return strings.TrimRightFunc(head, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) + "…"
-}
-
-func upperFirst(s string) string {
-	r, size := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[size:]
+	return s
 }

@@ -2,9 +2,7 @@ package interview
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -24,6 +22,7 @@ func TestExtractDates(t *testing.T) {
 		{"Aconteceu em 12/03/2024.", []string{"12/03/2024"}},
 		{"Foi no dia 12/03/2024, e de novo em 5/4.", []string{"12/03/2024", "5/4"}},
 		{"Foi ontem.", []string{"ontem"}},
+		{"Saí da empresa em 03/2024.", []string{"03/2024"}},
 		{"Foi na semana passada.", []string{"semana passada"}},
 		{"Começou HÁ 3 MESES.", []string{"HÁ 3 MESES"}},
 		{"Faz dois anos que espero.", []string{"Faz dois anos"}},
@@ -89,6 +88,8 @@ func TestExtractParties(t *testing.T) {
 		{"Meu vizinho e o locador brigaram.", []string{"vizinho", "locador"}},
 		{"Azul cancelou.", []string{}},                      // a capital at the start of a sentence says nothing
 		{"Moro em São Paulo com meu pai.", []string{"pai"}}, // a place is not a party
+		{"Moro em Cametá e o Sítio Boa Esperança é do meu tio.", []string{"Sítio Boa Esperança"}},
+		{"A loja fica no Norte e o CNPJ dela é de uma tal de Mercantil Alvorada.", []string{"loja", "Mercantil Alvorada"}},
 		{"Processei a Vivo e a Claro, e o Procon ajudou.", []string{"Vivo", "Claro"}},
 	}
 	for _, tt := range tests {
@@ -116,6 +117,7 @@ func TestExtractLocations(t *testing.T) {
 		{"Para resolver isso fui para casa.", []string{}},
 		{"Moro no Pará.", []string{"Pará"}},
 		{"Passei o Natal em Natal.", []string{"Natal"}},
+		{"O acidente foi em Caruaru.", []string{"Caruaru"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -125,109 +127,81 @@ func TestExtractLocations(t *testing.T) {
 	}
 }
 
-func TestExtractUrgency(t *testing.T) {
+func TestExtractAmountsDropTheSentenceFullStop(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, []string{"R$ 3.000"}, extract("Me devem R$ 3.000. Preciso receber.").Entities.Amounts)
+}
+
+func TestExtractDeadlines(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		text     string
-		atMostH  int
-		atLeastH int
+		text string
+		want []int // hours
 	}{
-		{"Preciso de uma liminar para operar.", 1, 24},
-		{"Tenho audiência amanhã.", 1, 24},
-		{"Meu filho foi preso.", 1, 24},
-		{"Recebi uma ordem de despejo.", 1, 24},
-		{"Tenho que responder em 5 dias.", 120, 120},
-		{"O prazo de 48 horas acaba.", 48, 48},
-		{"Tenho audiência marcada.", 72, 72},
-		{"Recebi uma cobrança indevida.", 240, 240}, // consumidor, no deadline named
-		{"Caí em um golpe.", 48, 48},                // penal, no deadline named
-		{"Olá.", 360, 360},                          // no area: civil, the fallback
+		{"O juiz deu prazo de 5 dias.", []int{120}},
+		{"tenho 48h pra resolver", []int{48}},
+		{"Daqui a duas semanas acaba tudo.", []int{336}},
+		{"Recebi 15 dias para desocupar a casa.", []int{360}},
+		{"Faltam 3 dias para o leilão.", []int{72}},
+		{"O celular quebrou em 2 dias de uso.", nil},
+		{"Trabalho 12h por dia sem folga.", nil},
+		{"Faz 5 dias que ninguém me responde.", nil},
+		{"Há 3 semanas espero o reembolso.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
 			t.Parallel()
-			got := extract(tt.text).UrgencyH
-			require.GreaterOrEqual(t, got, min(tt.atMostH, tt.atLeastH))
-			require.LessOrEqual(t, got, tt.atLeastH)
-		})
-	}
-}
-
-func TestExtractSentiment(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ text, want string }{
-		{"Estou desesperado com essa situação.", "negativo"},
-		{"Estou revoltado.", "negativo"},
-		{"É urgente, por favor.", "urgente"},
-		{"Estou revoltado e é urgente.", "urgente"},
-		{"Muito obrigado pela ajuda.", "positivo"},
-		{"Meu voo atrasou.", "neutro"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			t.Parallel()
-			require.Equal(t, tt.want, extract(tt.text).Sentiment)
-		})
-	}
-}
-
-func TestExtractCaseType(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ text, want string }{
-		{"Meu voo atrasou 5 horas.", "atraso_voo"},
-		{"Voo cancelado pela companhia", "cancelamento_voo"},
-		{"Levei uma multa de trânsito.", "multa_transito"},
-		{"Fui multado pelo radar com o carro.", "multa_transito"},
-		{"Recebi uma cobrança indevida.", "cobranca_indevida"},
-		{"Meu nome foi negativado no Serasa.", "negativacao_indevida"},
-		{"Fui demitido sem justa causa.", "rescisao_trabalhista"},
-		{"Nunca recebi minhas horas extras.", "horas_extras"},
-		{"Quero o divórcio.", "divorcio"},
-		{"Ele não paga a pensão alimentícia.", "pensao_alimenticia"},
-		{"A empresa está em recuperação judicial.", "recuperacao_judicial"},
-		{"O fornecedor pediu falência.", "falencia"},
-		{"Quero fazer o registro de marca.", "registro_marca"},
-		{"Tenho uma patente.", "patente"},
-		{"Recebi uma ordem de despejo.", "despejo"},
-		{"Quero entrar com usucapião do terreno.", "usucapiao"},
-		{"Olá, tudo bem?", "outro"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			t.Parallel()
-			require.Equal(t, tt.want, extract(tt.text).CaseType)
+			var got []int
+			for _, d := range readFacts([]string{tt.text}).reading().deadlines {
+				got = append(got, d.hours)
+			}
+			require.Equal(t, tt.want, got)
 		})
 	}
 }
 
 func TestExtractFallsBackToTheAssessmentArea(t *testing.T) {
 	t.Parallel()
-	d := Extract(clientSays("Olá."), triagem.Assessment{Area: "familia", Subarea: "guarda"})
-	require.Equal(t, "familia", d.Area)
-	require.Equal(t, "guarda", d.Subarea)
-	require.Equal(t, "outro", d.CaseType)
-	d = extract("Olá.")
-	require.Equal(t, "civil", d.Area)
-	require.Equal(t, "geral", d.Subarea)
+	d := Extract(clientSays("Olá."), triagem.Assessment{Area: triagem.AreaFamilia, Subarea: "guarda"})
+	require.Equal(t, triagem.AreaFamilia, d.Area)
+	require.Equal(t, triagem.Subarea("guarda"), d.Subarea)
+	d = Extract(clientSays("Olá."), triagem.Assessment{Area: triagem.AreaFamilia, Subarea: "multa_transito"})
+	require.Equal(t, triagem.Subarea("divorcio"), d.Subarea, "a subarea of another area falls back to the general one")
 }
 
-func TestExtractSummary(t *testing.T) {
+func TestExtractAreaAndSubareaAgree(t *testing.T) {
 	t.Parallel()
-	d := extract("Meu voo atrasou 5 horas", "Não sei.", "Tenho  os\n e-mails.")
-	require.Equal(t, "Atraso de voo: Meu voo atrasou 5 horas. Tenho os e-mails.", d.Summary, "no 'não sei', whitespace collapsed")
-
-	long := strings.Repeat("Meu vizinho faz muito barulho durante a noite inteira. ", 20)
-	d = extract(long)
-	require.LessOrEqual(t, utf8.RuneCountInString(d.Summary), maxSummaryRunes)
-	require.True(t, strings.HasSuffix(d.Summary, "…"))
-	require.True(t, strings.HasPrefix(d.Summary, "Conflito de vizinhança: Meu vizinho"))
-	require.NotContains(t, d.Summary, " …", "cut on a word boundary")
+	for _, text := range []string{"", "Olá.", "Meu voo atrasou.", "fui mandado embora e nao me pagaram nada", "A construtora atrasou a obra do apartamento."} {
+		d := extract(text)
+		require.True(t, d.Area.Valid(), text)
+		require.True(t, d.Area.Has(d.Subarea), "%q: %s/%s", text, d.Area, d.Subarea)
+	}
 }
 
-func TestExtractKeywordsAreMatchedTermsOnce(t *testing.T) {
+func TestExtractAreaAlternatives(t *testing.T) {
 	t.Parallel()
-	d := extract("Meu voo atrasou. O voo atrasou de novo e preciso de uma liminar.")
-	require.Equal(t, []string{"voo", "atrasou", "liminar"}, d.Keywords)
+	d := extract("Fui demitido e a empresa não depositou o FGTS.")
+	require.NotEmpty(t, d.AreaAlternatives)
+	require.LessOrEqual(t, len(d.AreaAlternatives), 3)
+	require.Equal(t, d.Area, d.AreaAlternatives[0].Area, "the chosen area comes first")
+	for i, alt := range d.AreaAlternatives {
+		require.True(t, alt.Area.Valid())
+		require.GreaterOrEqual(t, alt.Score, 0.0)
+		require.LessOrEqual(t, alt.Score, 1.0)
+		if i > 0 {
+			require.NotEqual(t, d.Area, alt.Area)
+		}
+	}
+}
+
+func TestAlternativesPutTheChosenAreaFirst(t *testing.T) {
+	t.Parallel()
+	est := areaEstimate{Ranked: []triagem.AreaAlternative{
+		{Area: triagem.AreaCivil, Score: 0.5}, {Area: triagem.AreaConsumidor, Score: 0.3}, {Area: triagem.AreaBancario, Score: 0.1}, {Area: triagem.AreaDigital, Score: 0.1},
+	}}
+	got := alternatives(est, triagem.AreaBancario)
+	require.Equal(t, []triagem.AreaAlternative{{Area: triagem.AreaBancario, Score: 0.1}, {Area: triagem.AreaCivil, Score: 0.5}, {Area: triagem.AreaConsumidor, Score: 0.3}}, got)
+	require.Equal(t, []triagem.AreaAlternative{{Area: triagem.AreaSaude, Score: 1}}, alternatives(areaEstimate{}, triagem.AreaSaude))
 }
 
 func TestExtractSlicesAreNeverNil(t *testing.T) {
@@ -237,6 +211,9 @@ func TestExtractSlicesAreNeverNil(t *testing.T) {
 		require.NoError(t, err)
 		require.NotContains(t, string(b), "null")
 		require.Positive(t, d.UrgencyH)
+		require.NotEmpty(t, d.UrgencyReason)
 		require.NotEmpty(t, d.Summary)
+		require.True(t, d.Sentiment.Valid())
+		require.GreaterOrEqual(t, len(d.NextSteps), 2)
 	}
 }

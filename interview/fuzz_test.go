@@ -2,6 +2,7 @@ package interview
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -46,14 +47,14 @@ func checkTurn(t *testing.T, turn triagem.Turn) {
 	require.GreaterOrEqual(t, a.Confidence, 0.0)
 	require.LessOrEqual(t, a.Confidence, 1.0)
 	require.Contains(t, []triagem.Complexity{triagem.ComplexityLow, triagem.ComplexityMedium, triagem.ComplexityHigh}, a.Complexity)
-	require.Equal(t, triagem.StrategyFor(a.Complexity), a.Strategy)
+	require.Equal(t, strategyFor(a.Complexity, a.Confidence), a.Strategy)
 	for _, m := range a.Missing {
 		require.Contains(t, topicNames[:], m)
 	}
 }
 
-func checkTriageData(t *testing.T, d triagem.TriageData) {
-	lists := [][]string{d.Keywords, d.ComplexityFactors, d.Entities.Parties, d.Entities.Dates, d.Entities.Amounts, d.Entities.Locations}
+func checkTriageData(t *testing.T, d triagem.TriageData, client []string) {
+	lists := [][]string{d.Keywords, d.ComplexityFactors, d.NextSteps, d.Documents, d.Entities.Parties, d.Entities.Dates, d.Entities.Amounts, d.Entities.Locations}
 	for _, list := range lists {
 		require.NotNil(t, list)
 		for _, s := range list {
@@ -61,14 +62,27 @@ func checkTriageData(t *testing.T, d triagem.TriageData) {
 			require.NotEmpty(t, s)
 		}
 	}
-	for _, s := range []string{string(d.Area), string(d.Subarea), d.Summary, string(d.Sentiment), d.CaseType} {
+	for _, s := range []string{d.Summary, d.UrgencyReason, d.CaseType} {
 		require.NotEmpty(t, s)
 		require.True(t, utf8.ValidString(s), "%q", s)
 	}
-	require.LessOrEqual(t, utf8.RuneCountInString(d.Summary), maxSummaryRunes+len("Cobrança de tributo: "))
+	require.True(t, d.Area.Valid(), d.Area)
+	require.True(t, d.Area.Has(d.Subarea), "%s/%s", d.Area, d.Subarea)
+	require.True(t, d.Sentiment.Valid(), d.Sentiment)
+	requireSummaryShape(t, d.Summary, client)
 	require.Positive(t, d.UrgencyH)
-	require.Contains(t, []string{sentimentUrgent, sentimentNegative, sentimentPositive, sentimentNeutral}, d.Sentiment)
+	require.GreaterOrEqual(t, len(d.NextSteps), minSteps)
+	require.LessOrEqual(t, len(d.NextSteps), maxSteps)
+	require.NotEmpty(t, d.AreaAlternatives)
+	require.LessOrEqual(t, len(d.AreaAlternatives), maxAlternatives)
+	require.Equal(t, d.Area, d.AreaAlternatives[0].Area)
+	if d.SafetyNotice != "" {
+		require.True(t, d.Distress)
+		require.Contains(t, d.SafetyNotice, "190")
+	}
 	require.False(t, slices.Contains(d.Entities.Locations, "pe"))
+	_, err := json.Marshal(d)
+	require.NoError(t, err)
 }
 
 func FuzzNext(f *testing.F) {
@@ -85,13 +99,19 @@ func FuzzExtract(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}
+	f.Add("meu marido me bateu|tenho medo dele, não quero mais viver|prazo de 5 dias")
+	f.Add("Companhia Brasileira de Transportes Aéreos do Sul de Minas Gerais|R$ 1.000.000,00 em 03/2024|não fui preso")
 	iv := New(Config{})
 	f.Fuzz(func(t *testing.T, input string) {
 		msgs, turn := fuzzConversation(t, iv, input)
-		checkTriageData(t, Extract(msgs, turn.Assessment))
+		client := clientTexts(msgs)
+		checkTriageData(t, Extract(msgs, turn.Assessment), client)
 		d, err := NewLexiconAnalyzer().Analyze(context.Background(), triagem.AnalysisInput{Messages: msgs, Assessment: turn.Assessment})
 		require.NoError(t, err)
-		checkTriageData(t, d)
+		checkTriageData(t, d, client)
+		// Completing a bare answer (a terse model's) gives whole data too.
+		bare := triagem.TriageData{Area: d.Area, Subarea: "x", UrgencyH: 9999, Summary: input}
+		checkTriageData(t, NewRulesAnalyzer().Complete(context.Background(), triagem.AnalysisInput{Messages: msgs}, bare), client)
 	})
 }
 

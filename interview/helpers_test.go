@@ -58,15 +58,23 @@ func clientSays(texts ...string) []triagem.Message {
 	return msgs
 }
 
-// questionTopics returns the topic each reply asks about ("" for the
-// closing message or the clarification).
+// questionTopics returns the topic each reply asks about: a topic name,
+// "fato: " and its text for one of the area's fact questions, "esclarecimento" for the
+// clarification, "" for the closing message.
 func questionTopics(turns []triagem.Turn) []string {
 	var out []string
 	for _, turn := range turns {
 		name := ""
-		for t, q := range questions {
-			if strings.Contains(turn.Reply, q) {
-				name = topic(t).String()
+		for t := range topicCount {
+			for _, q := range allTopicQuestions(t) {
+				if strings.Contains(turn.Reply, q) {
+					name = t.String()
+				}
+			}
+		}
+		for _, q := range allFactQuestions() {
+			if strings.Contains(turn.Reply, q.text) {
+				name = "fato: " + q.text
 			}
 		}
 		if strings.Contains(turn.Reply, clarifyQuestion) {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/triagem/triagem"
@@ -53,7 +54,12 @@ type Interviewer struct {
 var _ triagem.Interviewer = (*Interviewer)(nil)
 
 // New returns an Interviewer; see Config for the defaults.
+//
+// The first New of a process fits the area model from the embedded corpus
+// (see the package documentation for what it costs), so that the first
+// client's turn does not wait for it.
 func New(cfg Config) *Interviewer {
+	defaultModel()
 	return &Interviewer{cfg: cfg.WithDefaults()}
 }
 
@@ -70,41 +76,95 @@ const greeting = "Olá! Seja bem-vindo(a). Sou o assistente de triagem jurídica
 
 // Next reads the whole conversation and returns the next question, or a
 // closing message when the interview is complete, with the assessment.
+// Every turn re-reads the whole conversation: the area estimate, the
+// complexity and the topics covered are never carried over.
 func (iv *Interviewer) Next(ctx context.Context, messages []triagem.Message) (triagem.Turn, error) {
 	if err := ctx.Err(); err != nil {
 		return triagem.Turn{}, err
 	}
 	conv := readConversation(messages)
 	r := read(conv.client)
+	est := defaultModel().estimateArea(conv.client)
+	facts := readFacts(conv.client) // once: complexity and safety both read it
+	complexity, _ := facts.complexity(est.Area, est.Subarea)
 	covered := r.evidence() | conv.answered
-	required := requiredTopics(r.complexity)
+	required := requiredTopics(complexity)
+	clarity := est.Evidence * est.Margin // 0 when the client said nothing yet
 	a := triagem.Assessment{
-		Complexity: r.complexity,
-		Strategy:   triagem.StrategyFor(r.complexity),
-		Area:       triagem.Area(r.area),
-		Subarea:    triagem.Subarea(r.subarea),
-		Confidence: confidence(covered, required, r.clarity),
-		Missing:    missing(covered, required),
+		Complexity:   complexity,
+		Area:         est.Area,
+		Subarea:      est.Subarea,
+		Confidence:   confidence(covered, required, clarity),
+		Missing:      missing(covered, required),
+		SafetyNotice: facts.safetyNotice(),
 	}
-	next, done := iv.nextQuestion(conv, a)
+	a.Strategy = strategyFor(a.Complexity, a.Confidence)
+	pending := pendingFacts(conv, r, est, covered)
+	next, done := iv.nextQuestion(conv, a, pending)
 	if done {
 		a.Complete = true
-		return triagem.Turn{Reply: closing(r), Assessment: a}, nil
+		return triagem.Turn{Reply: closing(est), Assessment: a}, nil
 	}
-	return triagem.Turn{Reply: acknowledge(conv, r) + next, Assessment: a}, nil
+	return triagem.Turn{Reply: acknowledge(conv, r, est) + next, Assessment: a}, nil
 }
 
-// nextQuestion picks the first required topic still missing and never asked;
-// it reports done when the question limit is reached, when everything is
+// strategyFor is triagem.StrategyFor, except that a simple case the engine
+// is unsure of gets a second opinion (failover) rather than the rules alone.
+func strategyFor(c triagem.Complexity, confidence float64) triagem.Strategy {
+	s := triagem.StrategyFor(c)
+	if s == triagem.StrategySimple && confidence < unsureConfidence {
+		return triagem.StrategyFailover
+	}
+	return s
+}
+
+// unsureConfidence is the confidence below which a simple case is not left
+// to the rules alone.
+const unsureConfidence = 0.5
+
+// clearAreaScore is the estimate's top score from which the area's own
+// fact questions are asked: below it, "você tinha carteira assinada?"
+// might be asked of someone whose case is not about work.
+const clearAreaScore = 0.5
+
+// pendingFacts are the area's fact questions neither asked yet nor already
+// answered by the client's words.
+// A question whose general topics the client already covered is not asked
+// either ("qual é a empresa e quando?" after "o voo da Azul, ontem").
+func pendingFacts(conv conversation, r *reading, est areaEstimate, covered topicSet) []string {
+	if len(est.Ranked) == 0 || est.Ranked[0].Score < clearAreaScore || est.Evidence == 0 {
+		return nil
+	}
+	folded := r.text.folded
+	var out []string
+	for _, q := range factQuestions[est.Area] {
+		switch {
+		case conv.factsAsked[q.text],
+			q.covered != nil && q.covered(folded),
+			q.covers != 0 && covered&q.covers == q.covers:
+			continue
+		}
+		out = append(out, q.text)
+	}
+	return out
+}
+
+// nextQuestion asks, in order: what happened (when unknown), the area's
+// facts, then the first required topic still missing and never asked; it
+// reports done when the question limit is reached, when everything is
 // covered with enough confidence, or when nothing is left to ask.
-func (iv *Interviewer) nextQuestion(conv conversation, a triagem.Assessment) (question string, done bool) {
+func (iv *Interviewer) nextQuestion(conv conversation, a triagem.Assessment, facts []string) (question string, done bool) {
 	if len(conv.client) > 0 && conv.questions >= iv.limit(a.Complexity) {
 		return "", true
+	}
+	factsMissing := slices.Contains(a.Missing, topicFacts.String()) && !conv.asked.has(topicFacts)
+	if !factsMissing && len(facts) > 0 {
+		return facts[0], false
 	}
 	for _, name := range a.Missing {
 		t := topicNamed(name)
 		if !conv.asked.has(t) {
-			return questions[t], false
+			return questionFor(t, a.Area), false
 		}
 	}
 	if len(a.Missing) == 0 && a.Confidence >= iv.cfg.CompleteConfidence {
@@ -184,12 +244,14 @@ type conversation struct {
 	questions int
 	asked     topicSet // topics asked, answered or not
 	answered  topicSet // topics asked and followed by a client message
+	// factsAsked holds the text of every fact question asked.
+	factsAsked map[string]bool
 	// clarifyAsked is true once the area clarification was asked.
 	clarifyAsked bool
 }
 
 func readConversation(messages []triagem.Message) conversation {
-	var conv conversation
+	conv := conversation{factsAsked: map[string]bool{}}
 	var pending topicSet
 	for _, m := range messages {
 		switch m.Role {
@@ -204,6 +266,12 @@ func readConversation(messages []triagem.Message) conversation {
 			conv.questions++
 			pending = topicsAsked(m.Text)
 			conv.asked |= pending
+			for _, q := range allFactQuestions() {
+				if strings.Contains(m.Text, q.text) {
+					conv.factsAsked[q.text] = true
+					pending |= q.covers
+				}
+			}
 			conv.clarifyAsked = conv.clarifyAsked || strings.Contains(m.Text, clarifyQuestion)
 		}
 	}
@@ -215,9 +283,11 @@ func readConversation(messages []triagem.Message) conversation {
 // interviewer).
 func topicsAsked(text string) topicSet {
 	var s topicSet
-	for t, q := range questions {
-		if strings.Contains(text, q) {
-			s |= setOf(topic(t))
+	for t := range topicCount {
+		for _, q := range allTopicQuestions(t) {
+			if strings.Contains(text, q) {
+				s |= setOf(t)
+			}
 		}
 	}
 	if s != 0 || strings.Contains(text, clarifyQuestion) {
@@ -231,13 +301,16 @@ func topicsAsked(text string) topicSet {
 
 // acknowledge opens a reply with a short, varied acknowledgement of what
 // the client just said.
-func acknowledge(conv conversation, r *reading) string {
+func acknowledge(conv conversation, r *reading, est areaEstimate) string {
 	last := len(conv.client) - 1
 	switch {
 	case last < 0:
 		return ""
-	case conv.questions == 0 && r.best != nil:
-		return "Entendi. Pelo que você contou, parece um caso de " + r.best.label + ", na área de " + areaLabels[r.area] + ". "
+	case conv.questions == 0 && est.Evidence > 0 && len(est.Ranked) > 0 && est.Ranked[0].Score >= clearAreaScore:
+		if label := caseLabel(est.CaseType); label != "" {
+			return "Entendi. Pelo que você contou, parece um caso de " + label + ", na área de " + areaPhrase(est.Area) + ". "
+		}
+		return "Entendi. Pelo que você contou, parece um caso da área de " + areaPhrase(est.Area) + ". "
 	case conv.questions == 0:
 		return "Obrigado por compartilhar. "
 	case !r.informative[last]:
@@ -249,11 +322,19 @@ func acknowledge(conv conversation, r *reading) string {
 	return acks[conv.questions%len(acks)]
 }
 
+// areaPhrase names an area in a sentence ("direito do trabalho").
+func areaPhrase(a triagem.Area) string {
+	if p, ok := areaLabels[string(a)]; ok {
+		return p
+	}
+	return a.Name()
+}
+
 // closing ends the interview.
-func closing(r *reading) string {
+func closing(est areaEstimate) string {
 	subject := "do seu caso"
-	if r.best != nil {
-		subject = "do seu caso (" + r.best.label + ")"
+	if label := caseLabel(est.CaseType); label != "" {
+		subject = "do seu caso (" + label + ")"
 	}
 	return "Obrigado pelas informações, já tenho o que preciso. Vou iniciar agora a análise " + subject +
 		" e em instantes você receberá o resultado, com a área, a urgência e os próximos passos."

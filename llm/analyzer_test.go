@@ -22,14 +22,17 @@ func TestAnalyzerValidAnswer(t *testing.T) {
 	data, err := a.Analyze(context.Background(), input())
 	require.NoError(t, err)
 	require.Equal(t, triagem.TriageData{
-		Area:              "consumidor",
+		Area:              triagem.AreaConsumidor,
 		Subarea:           "transporte_aereo",
 		UrgencyH:          240,
+		UrgencyReason:     "prazo usual de atraso de voo",
 		Summary:           "Cliente teve o voo atrasado em 10 horas e gastou R$ 850,00.",
 		Keywords:          []string{"voo", "atraso"},
-		Sentiment:         "negativo",
+		Sentiment:         triagem.SentimentFrustrated,
 		CaseType:          "atraso_voo",
 		ComplexityFactors: []string{},
+		NextSteps:         []string{"Reclamar com a companhia", "Registrar no consumidor.gov.br"},
+		Documents:         []string{"Cartão de embarque"},
 		Entities: triagem.Entities{
 			Parties: []string{"Azul"}, Dates: []string{"12/03/2024"}, Amounts: []string{"R$ 850,00"}, Locations: []string{"Recife"},
 		},
@@ -57,7 +60,7 @@ func TestAnalyzerValidAnswer(t *testing.T) {
 	require.Equal(t, "triagem_juridica", req.Body.ResponseFormat.JSONSchema.Name)
 	schema := req.Body.ResponseFormat.JSONSchema.Schema
 	require.Equal(t, false, schema["additionalProperties"])
-	require.Len(t, schema["required"], 9)
+	require.Len(t, schema["required"], 14)
 }
 
 func TestAnalyzerFencedAnswer(t *testing.T) {
@@ -72,7 +75,7 @@ func TestAnalyzerFencedAnswer(t *testing.T) {
 			f := newFake(t, always(answer(content)))
 			data, err := NewAnalyzer(f.config(), "m").Analyze(context.Background(), input())
 			require.NoError(t, err)
-			require.Equal(t, "consumidor", data.Area)
+			require.Equal(t, triagem.AreaConsumidor, data.Area)
 		})
 	}
 }
@@ -84,8 +87,9 @@ func TestAnalyzerNormalisesAnswer(t *testing.T) {
 	data, err := NewAnalyzer(f.config(), "m").Analyze(context.Background(), input())
 	require.NoError(t, err)
 	require.Equal(t, triagem.TriageData{
-		Area: "consumidor", Subarea: "transporte_aereo", UrgencyH: 48, Summary: "Resumo.",
-		Keywords: []string{}, Sentiment: "negativo", CaseType: "outro", ComplexityFactors: []string{},
+		Area: triagem.AreaConsumidor, Subarea: "transporte_aereo", UrgencyH: 48, Summary: "Resumo.",
+		Keywords: []string{}, Sentiment: triagem.SentimentFrustrated, CaseType: "transporte_aereo", ComplexityFactors: []string{},
+		NextSteps: []string{}, Documents: []string{},
 		Entities: triagem.Entities{Parties: []string{}, Dates: []string{}, Amounts: []string{}, Locations: []string{}},
 	}, data)
 }
@@ -167,7 +171,7 @@ func TestAnalyzerRetriesServerError(t *testing.T) {
 	cfg.MaxRetries = 1
 	data, err := NewAnalyzer(cfg, "m").Analyze(context.Background(), input())
 	require.NoError(t, err)
-	require.Equal(t, "consumidor", data.Area)
+	require.Equal(t, triagem.AreaConsumidor, data.Area)
 	require.Len(t, f.requests(), 2)
 }
 
@@ -284,14 +288,14 @@ func TestNewAnalyzersInOrder(t *testing.T) {
 
 func TestJudge(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, always(answer(triageWith(t, map[string]any{"area": "transito", "case_type": "multa_transito"}))))
+	f := newFake(t, always(answer(triageWith(t, map[string]any{"area": "transito", "subarea": "multa_transito", "case_type": "multa_transito"}))))
 	judge := NewJudge(f.config(), "juiz")
 	require.Equal(t, "llm-judge:juiz", judge.Name())
 	var _ triagem.Analyzer = judge
 
 	data, err := judge.Analyze(context.Background(), input())
 	require.NoError(t, err)
-	require.Equal(t, "transito", data.Area)
+	require.Equal(t, triagem.AreaAdministrativo, data.Area, "a legacy slug reads its area now")
 	req := f.requests()[0]
 	require.Equal(t, "juiz", req.Body.Model)
 	require.Contains(t, req.Body.Messages[0].Content, "Analistas discordaram")

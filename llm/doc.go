@@ -6,16 +6,23 @@
 // # Analyzers and judge
 //
 // An Analyzer sends the conversation to one model with a Portuguese system
-// prompt that describes the triage JSON (area, subarea, urgency_h, summary,
-// keywords, sentiment, case_type, complexity_factors, entities) and asks for
+// prompt that describes the triage JSON (area, subarea, urgency_h,
+// urgency_reason, summary, keywords, sentiment, distress, case_type,
+// complexity_factors, next_steps, documents, safety_notice, entities), with
+// the 17 areas and their subareas taken from the root taxonomy, and asks for
 // it through response_format (a strict json_schema by default, json_object
 // for servers without structured outputs). The answer is parsed strictly:
 // one JSON object (a ```json fence around it is tolerated), the right JSON
-// types, urgency_h a whole number of hours in 1..8760, an area from the
-// vocabulary the built-in analyzers use (so that an ensemble vote compares
-// like with like; "direito do consumidor" is read as "consumidor"), a
-// sentiment among urgente, negativo, neutro and positivo, trimmed strings
-// of sane length without control characters, and lists never nil. Anything
+// types, urgency_h a whole number of hours in 1..8760, an area of the root
+// taxonomy (so that an ensemble vote compares like with like; "direito do
+// consumidor" is read as "consumidor", a legacy "penal" as "criminal"), a
+// subarea of that area (else its general one), a sentiment of the root list
+// (older names such as "negativo" are mapped), at most five next steps, a
+// safety notice only when it names an emergency number (190, 180, 100,
+// 188), trimmed strings of sane length without control characters, and
+// lists never nil. The deadline warning is never taken from a model: the
+// orchestrator completes every result with the built-in engine, whose
+// warnings come from a closed list of legal time limits. Anything
 // else is an error wrapping ErrInvalidAnswer, so that a failover chain moves
 // on to its next analyzer.
 //

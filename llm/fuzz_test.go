@@ -57,7 +57,7 @@ func FuzzParseTurn(f *testing.F) {
 		require.Equal(t, a.Strategy, strategyFor(a))
 		require.True(t, a.Confidence >= 0 && a.Confidence <= 1)
 		if a.Area != "" {
-			require.Contains(t, areas, a.Area)
+			require.Contains(t, areas, string(a.Area))
 		} else {
 			require.Empty(t, a.Subarea)
 		}

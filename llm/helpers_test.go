@@ -151,9 +151,14 @@ const validTriage = `{
   "urgency_h": 240,
   "summary": "  Cliente teve o voo atrasado em 10 horas e gastou R$ 850,00.  ",
   "keywords": ["voo", " atraso ", "voo", ""],
-  "sentiment": "negativo",
+  "sentiment": "frustrado",
   "case_type": "atraso_voo",
   "complexity_factors": [],
+  "urgency_reason": " prazo usual de atraso de voo ",
+  "distress": false,
+  "next_steps": ["Reclamar com a companhia", "Registrar no consumidor.gov.br"],
+  "documents": ["Cartão de embarque"],
+  "safety_notice": "",
   "entities": {"parties": ["Azul"], "dates": ["12/03/2024"], "amounts": ["R$ 850,00"], "locations": ["Recife"]}
 }`
 

@@ -204,7 +204,7 @@ func TestInterviewerClosesAtQuestionLimit(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, turn.Assessment.Complete)
 	require.Equal(t, closingReply, turn.Reply)
-	require.Equal(t, "consumidor", turn.Assessment.Area, "the model's assessment is kept")
+	require.Equal(t, triagem.AreaConsumidor, turn.Assessment.Area, "the model's assessment is kept")
 	require.Equal(t, true, f.requests()[0].userDoc(t)["encerrar_agora"])
 
 	// The fallback's turns are closed at the limit too.
@@ -241,6 +241,8 @@ func TestInterviewerFallsBackToTheBuiltIn(t *testing.T) {
 	turn, err := iv.Next(context.Background(), msgs)
 	require.NoError(t, err)
 	require.NotEmpty(t, turn.Reply)
-	require.Equal(t, "consumidor", turn.Assessment.Area)
-	require.Equal(t, triagem.StrategyFor(turn.Assessment.Complexity), turn.Assessment.Strategy)
+	require.Equal(t, triagem.AreaConsumidor, turn.Assessment.Area)
+	builtin, err := interview.New(interview.Config{}).Next(context.Background(), msgs)
+	require.NoError(t, err)
+	require.Equal(t, builtin.Assessment, turn.Assessment, "the built-in interviewer's own assessment")
 }

@@ -20,25 +20,25 @@ import (
 // areas are the legal areas an answer may name: the root taxonomy's slugs.
 var areas = slugs(triagem.Areas())
 
-// areaAliases read common spellings of an area, after normalisation
-// (display names and legacy slugs are read by triagem.ParseArea).
-var areaAliases = map[string]string{
-	"consumer": "consumidor", "defesa_do_consumidor": "consumidor",
-	"trabalho": "trabalhista", "labor": "trabalhista", "employment": "trabalhista",
-	"family": "familia", "familia_e_sucessoes": "familia", "sucessoes": "familia",
-	"previdencia": "previdenciario", "social_security": "previdenciario",
-	"civel":     "civil",
-	"comercial": "empresarial", "societario": "empresarial", "business": "empresarial", "corporate": "empresarial",
-	"penal": "criminal", "processo_penal": "criminal", "transito": "administrativo",
-	"tributos": "tributario", "fiscal": "tributario", "tax": "tributario",
-	"imobiliaria": "imobiliario", "real_estate": "imobiliario",
-	"intellectual_property": "propriedade_intelectual", "pi": "propriedade_intelectual",
-	"administrative": "administrativo", "environmental": "ambiental",
-	"banking": "bancario", "banco": "bancario", "health": "saude", "direito_digital": "digital",
-	"startup": "startups", "regulatory": "regulatorio", "regulacao": "regulatorio",
+// areaAliases read other spellings of an area, after normalisation (slugs,
+// display names and legacy slugs are read by triagem.ParseArea).
+var areaAliases = map[string]triagem.Area{
+	"consumer": triagem.AreaConsumidor, "defesa_do_consumidor": triagem.AreaConsumidor,
+	"trabalho": triagem.AreaTrabalhista, "labor": triagem.AreaTrabalhista, "employment": triagem.AreaTrabalhista,
+	"family": triagem.AreaFamilia, "familia_e_sucessoes": triagem.AreaFamilia, "sucessoes": triagem.AreaFamilia,
+	"previdencia": triagem.AreaPrevidenciario, "social_security": triagem.AreaPrevidenciario,
+	"civel":     triagem.AreaCivil,
+	"comercial": triagem.AreaEmpresarial, "societario": triagem.AreaEmpresarial, "business": triagem.AreaEmpresarial, "corporate": triagem.AreaEmpresarial,
+	"processo_penal": triagem.AreaCriminal, "crime": triagem.AreaCriminal,
+	"tributos": triagem.AreaTributario, "fiscal": triagem.AreaTributario, "tax": triagem.AreaTributario,
+	"imobiliaria": triagem.AreaImobiliario, "real_estate": triagem.AreaImobiliario,
+	"intellectual_property": triagem.AreaPropriedadeIntelectual, "pi": triagem.AreaPropriedadeIntelectual,
+	"administrative": triagem.AreaAdministrativo, "environmental": triagem.AreaAmbiental,
+	"banking": triagem.AreaBancario, "banco": triagem.AreaBancario, "health": triagem.AreaSaude, "direito_digital": triagem.AreaDigital,
+	"startup": triagem.AreaStartups, "regulatory": triagem.AreaRegulatorio, "regulacao": triagem.AreaRegulatorio,
 }
 
-// sentiments are the client's tones an answer may name.
+// sentiments are the client's tones an answer may name: the root's list.
 var sentiments = func() []string {
 	var out []string
 	for _, s := range triagem.Sentiments() {
@@ -47,9 +47,48 @@ var sentiments = func() []string {
 	return out
 }()
 
-var sentimentAliases = map[string]string{
-	"urgent": "angustiado", "urgente": "angustiado", "negative": "frustrado", "negativo": "frustrado",
-	"neutral": "neutro", "positive": "neutro", "positivo": "neutro", "worried": "preocupado",
+// sentimentAliases read the tones of the earlier vocabulary and English.
+var sentimentAliases = map[string]triagem.Sentiment{
+	"urgent": triagem.SentimentDistressed, "urgente": triagem.SentimentDistressed, "negative": triagem.SentimentFrustrated,
+	"negativo": triagem.SentimentFrustrated, "neutral": triagem.SentimentNeutral, "positive": triagem.SentimentNeutral,
+	"positivo": triagem.SentimentNeutral, "worried": triagem.SentimentWorried, "angry": triagem.SentimentIndignant,
+	"frustrated": triagem.SentimentFrustrated, "distressed": triagem.SentimentDistressed,
+}
+
+// parseArea reads an area however a model spells it ("Direito do
+// Consumidor", "família", "penal"). The error does not quote s.
+func parseArea(s string) (triagem.Area, error) {
+	n := normalize(s)
+	for _, prefix := range []string{"direito_do_", "direito_de_", "direito_da_", "direito_"} {
+		if t, ok := strings.CutPrefix(n, prefix); ok && t != "" {
+			if _, err := triagem.ParseArea(t); err == nil || areaAliases[t] != "" {
+				n = t
+			}
+			break
+		}
+	}
+	if a, err := triagem.ParseArea(n); err == nil && n != "" {
+		return a, nil
+	}
+	if a, ok := areaAliases[n]; ok {
+		return a, nil
+	}
+	if n == "" {
+		return "", errors.New("empty")
+	}
+	return "", fmt.Errorf("not one of %s", strings.Join(areas, ", "))
+}
+
+// parseSentiment reads a sentiment of the root's list or an alias.
+func parseSentiment(s string) (triagem.Sentiment, error) {
+	n := normalize(s)
+	if v := triagem.Sentiment(n); v.Valid() {
+		return v, nil
+	}
+	if v, ok := sentimentAliases[n]; ok {
+		return v, nil
+	}
+	return "", fmt.Errorf("not one of %s", strings.Join(sentiments, ", "))
 }
 
 func slugs(as []triagem.Area) []string {
@@ -73,6 +112,9 @@ var topics = []string{"fatos", "datas", "partes", "documentos", "valores", "tent
 // Limits of an answer. Anything longer means the model went astray.
 const (
 	MaxUrgencyH    = 8760 // one year
+	maxReasonRunes = 300  // urgency_reason
+	maxNoticeRunes = 600  // safety_notice
+	maxSteps       = 5
 	maxAnswerBytes = 64 << 10
 	maxSlugRunes   = 64   // area, subarea, case_type
 	maxSummary     = 2000 // runes
@@ -93,6 +135,11 @@ type triageAnswer struct {
 	Sentiment         *string  `json:"sentiment"`
 	CaseType          *string  `json:"case_type"`
 	ComplexityFactors []string `json:"complexity_factors"`
+	UrgencyReason     *string  `json:"urgency_reason"`
+	Distress          *bool    `json:"distress"`
+	NextSteps         []string `json:"next_steps"`
+	Documents         []string `json:"documents"`
+	SafetyNotice      *string  `json:"safety_notice"`
 	Entities          *struct {
 		Parties   []string `json:"parties"`
 		Dates     []string `json:"dates"`
@@ -102,9 +149,12 @@ type triageAnswer struct {
 }
 
 // ParseTriageData reads a model's answer as triage data; see the package
-// documentation for what it accepts. Unknown fields are ignored; a missing
-// subarea reads "geral", a missing case_type "outro", a missing sentiment
-// "neutro", missing lists []. Errors never quote the answer.
+// documentation for what it accepts. Unknown fields are ignored; a subarea
+// missing or not of the area reads the area's general one, a missing
+// case_type the subarea, a missing sentiment "neutro", missing lists [];
+// next_steps keeps its first five; a safety_notice that names none of the
+// emergency numbers (190, 180, 100, 188) is dropped. Errors never quote
+// the answer.
 func ParseTriageData(answer string) (triagem.TriageData, error) {
 	var a triageAnswer
 	if err := decodeObject(answer, &a); err != nil {
@@ -115,15 +165,17 @@ func ParseTriageData(answer string) (triagem.TriageData, error) {
 	var err error
 	if a.Area == nil {
 		errs = append(errs, errors.New("area missing"))
-	} else if area, err := canonical(*a.Area, areas, areaAliases); err != nil {
+	} else if area, err := parseArea(*a.Area); err != nil {
 		errs = append(errs, fmt.Errorf("area: %w", err))
 	} else {
-		d.Area = triagem.Area(area)
+		d.Area = area
 	}
-	subarea, err := slugField(a.Subarea, "geral")
-	d.Subarea = triagem.Subarea(subarea)
+	subarea, err := slugField(a.Subarea, "")
+	if d.Subarea = triagem.Subarea(subarea); !d.Area.Has(d.Subarea) {
+		d.Subarea = d.Area.GeneralSubarea()
+	}
 	errs = appendErr(errs, "subarea", err)
-	d.CaseType, err = slugField(a.CaseType, "outro")
+	d.CaseType, err = slugField(a.CaseType, string(d.Subarea))
 	errs = appendErr(errs, "case_type", err)
 	switch u := a.UrgencyH; {
 	case u == nil:
@@ -133,18 +185,34 @@ func ParseTriageData(answer string) (triagem.TriageData, error) {
 	default:
 		d.UrgencyH = int(*u)
 	}
+	if a.UrgencyReason != nil {
+		d.UrgencyReason = strings.Join(strings.Fields(cleanText(*a.UrgencyReason, false)), " ")
+		if utf8.RuneCountInString(d.UrgencyReason) > maxReasonRunes {
+			errs = append(errs, fmt.Errorf("urgency_reason over %d characters", maxReasonRunes))
+		}
+	}
 	if a.Summary == nil || cleanText(*a.Summary, true) == "" {
 		errs = append(errs, errors.New("summary missing or empty"))
 	} else if d.Summary = cleanText(*a.Summary, true); utf8.RuneCountInString(d.Summary) > maxSummary {
 		errs = append(errs, fmt.Errorf("summary over %d characters", maxSummary))
 	}
-	d.Sentiment = "neutro"
+	d.Sentiment = triagem.SentimentNeutral
 	if a.Sentiment != nil && strings.TrimSpace(*a.Sentiment) != "" {
-		var sentiment string
-		sentiment, err = canonical(*a.Sentiment, sentiments, sentimentAliases)
-		d.Sentiment = triagem.Sentiment(sentiment)
+		d.Sentiment, err = parseSentiment(*a.Sentiment)
 		errs = appendErr(errs, "sentiment", err)
 	}
+	d.Distress = a.Distress != nil && *a.Distress
+	if a.SafetyNotice != nil {
+		d.SafetyNotice = safetyNotice(*a.SafetyNotice)
+		if utf8.RuneCountInString(d.SafetyNotice) > maxNoticeRunes {
+			errs = append(errs, fmt.Errorf("safety_notice over %d characters", maxNoticeRunes))
+		}
+	}
+	d.NextSteps, err = cleanList(a.NextSteps)
+	errs = appendErr(errs, "next_steps", err)
+	d.NextSteps = d.NextSteps[:min(len(d.NextSteps), maxSteps)]
+	d.Documents, err = cleanList(a.Documents)
+	errs = appendErr(errs, "documents", err)
 	d.Keywords, err = cleanList(a.Keywords)
 	errs = appendErr(errs, "keywords", err)
 	d.ComplexityFactors, err = cleanList(a.ComplexityFactors)
@@ -180,6 +248,8 @@ type turnAnswer struct {
 	Subarea    *string  `json:"subarea"`
 	Complete   *bool    `json:"complete"`
 	Missing    []string `json:"missing"`
+	// SafetyNotice is optional: an interviewer that sees danger now.
+	SafetyNotice *string `json:"safety_notice"`
 }
 
 // ParseTurn reads a model's answer as an interview turn: a reply of at most
@@ -215,16 +285,22 @@ func ParseTurn(answer string) (triagem.Turn, error) {
 		t.Assessment.Confidence = *c
 	}
 	if a.Area != nil && strings.TrimSpace(*a.Area) != "" {
-		var area string
-		area, err = canonical(*a.Area, areas, areaAliases)
-		t.Assessment.Area = triagem.Area(area)
+		t.Assessment.Area, err = parseArea(*a.Area)
 		errs = appendErr(errs, "area", err)
 	}
 	if t.Assessment.Area != "" {
 		var subarea string
 		subarea, err = slugField(a.Subarea, "")
-		t.Assessment.Subarea = triagem.Subarea(subarea)
+		if t.Assessment.Subarea = triagem.Subarea(subarea); !t.Assessment.Area.Has(t.Assessment.Subarea) {
+			t.Assessment.Subarea = ""
+		}
 		errs = appendErr(errs, "subarea", err)
+	}
+	if a.SafetyNotice != nil {
+		t.Assessment.SafetyNotice = safetyNotice(*a.SafetyNotice)
+		if utf8.RuneCountInString(t.Assessment.SafetyNotice) > maxNoticeRunes {
+			errs = append(errs, fmt.Errorf("safety_notice over %d characters", maxNoticeRunes))
+		}
 	}
 	t.Assessment.Complete = a.Complete != nil && *a.Complete
 	t.Assessment.Missing, err = cleanList(a.Missing)
@@ -312,28 +388,19 @@ func unfence(answer string) (string, error) {
 	return strings.TrimSpace(rest[:end]), nil
 }
 
-// canonical maps s to one of allowed through its normalised form or an
-// alias. The error does not quote s.
-func canonical(s string, allowed []string, aliases map[string]string) (string, error) {
-	n := normalize(s)
-	for _, prefix := range []string{"direito_do_", "direito_de_", "direito_da_", "direito_"} {
-		if t, ok := strings.CutPrefix(n, prefix); ok && t != "" {
-			if slices.Contains(allowed, t) || aliases[t] != "" {
-				n = t
-			}
-			break
+// emergencyNumbers are the numbers a safety notice must point to.
+var emergencyNumbers = []string{"190", "180", "100", "188"}
+
+// safetyNotice cleans a model's safety notice; one that names no emergency
+// number is no notice.
+func safetyNotice(s string) string {
+	s = strings.Join(strings.Fields(cleanText(s, false)), " ")
+	for _, n := range emergencyNumbers {
+		if strings.Contains(s, n) {
+			return s
 		}
 	}
-	if slices.Contains(allowed, n) {
-		return n, nil
-	}
-	if a, ok := aliases[n]; ok {
-		return a, nil
-	}
-	if n == "" {
-		return "", errors.New("empty")
-	}
-	return "", fmt.Errorf("not one of %s", strings.Join(allowed, ", "))
+	return ""
 }
 
 // slugField normalises an optional snake_case field, def when absent or

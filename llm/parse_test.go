@@ -12,29 +12,69 @@ import (
 	"github.com/triagem/triagem"
 )
 
-func TestCanonicalArea(t *testing.T) {
+func TestParseArea(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{
-		"consumidor":              "consumidor",
-		" Direito do Consumidor ": "consumidor",
-		"Família":                 "familia",
-		"direito de família":      "familia",
-		"PREVIDENCIÁRIO":          "previdenciario",
-		"Propriedade Intelectual": "propriedade_intelectual",
-		"direito penal":           "penal",
-		"Criminal":                "penal",
-		"trabalho":                "trabalhista",
-		"Trânsito":                "transito",
-		"Direito Tributário":      "tributario",
+	for in, want := range map[string]triagem.Area{
+		"consumidor":              triagem.AreaConsumidor,
+		" Direito do Consumidor ": triagem.AreaConsumidor,
+		"Família":                 triagem.AreaFamilia,
+		"direito de família":      triagem.AreaFamilia,
+		"PREVIDENCIÁRIO":          triagem.AreaPrevidenciario,
+		"Propriedade Intelectual": triagem.AreaPropriedadeIntelectual,
+		"direito penal":           triagem.AreaCriminal,
+		"Criminal":                triagem.AreaCriminal,
+		"trabalho":                triagem.AreaTrabalhista,
+		"Trânsito":                triagem.AreaAdministrativo,
+		"Direito Tributário":      triagem.AreaTributario,
+		"Saúde":                   triagem.AreaSaude,
+		"direito bancário":        triagem.AreaBancario,
+		"Regulatório":             triagem.AreaRegulatorio,
 	} {
-		got, err := canonical(in, areas, areaAliases)
+		got, err := parseArea(in)
 		require.NoError(t, err, in)
 		require.Equal(t, want, got, in)
 	}
 	for _, in := range []string{"", "direito", "direito_", "espacial", "consumidor e família", strings.Repeat("a", 1000)} {
-		_, err := canonical(in, areas, areaAliases)
+		_, err := parseArea(in)
 		require.Error(t, err, in)
 	}
+}
+
+func TestParseTriageDataValidatesTheNewFields(t *testing.T) {
+	t.Parallel()
+	d, err := ParseTriageData(`{"area":"Saúde","subarea":"rescisao","urgency_h":24,"summary":"x","sentiment":"urgente",
+		"next_steps":["a","b","c","d","e","f"],"safety_notice":"procure ajuda","distress":true}`)
+	require.NoError(t, err)
+	require.Equal(t, triagem.AreaSaude, d.Area)
+	require.Equal(t, triagem.AreaSaude.GeneralSubarea(), d.Subarea, "a subarea of another area reads the general one")
+	require.Equal(t, string(d.Subarea), d.CaseType)
+	require.Equal(t, triagem.SentimentDistressed, d.Sentiment)
+	require.Len(t, d.NextSteps, 5)
+	require.Empty(t, d.SafetyNotice, "a notice without an emergency number is dropped")
+	require.True(t, d.Distress)
+
+	d, err = ParseTriageData(`{"area":"criminal","subarea":"violencia_domestica","urgency_h":12,"summary":"x","safety_notice":" Ligue 190 ou 180. "}`)
+	require.NoError(t, err)
+	require.Equal(t, "Ligue 190 ou 180.", d.SafetyNotice)
+	require.Equal(t, triagem.Subarea("violencia_domestica"), d.Subarea)
+
+	_, err = ParseTriageData(`{"area":"civil","urgency_h":1,"summary":"x","urgency_reason":"` + strings.Repeat("a", 400) + `"}`)
+	require.Error(t, err)
+}
+
+func TestPromptsListTheTaxonomy(t *testing.T) {
+	t.Parallel()
+	for _, a := range triagem.Taxonomy() {
+		require.Contains(t, analyzerPrompt, string(a.ID))
+		require.Contains(t, interviewerSystem(5), string(a.ID))
+		for _, s := range a.Subareas {
+			require.Contains(t, analyzerPrompt, string(s.ID))
+		}
+	}
+	for _, s := range triagem.Sentiments() {
+		require.Contains(t, analyzerPrompt, string(s.ID))
+	}
+	require.NotContains(t, judgePrompt, "transito para")
 }
 
 func TestUnfence(t *testing.T) {
@@ -96,8 +136,13 @@ func checkStrict(t *testing.T, schema map[string]any) {
 // checkTriage asserts what ParseTriageData promises of accepted data.
 func checkTriage(t *testing.T, d triagem.TriageData) {
 	t.Helper()
-	require.Contains(t, areas, d.Area)
-	require.Contains(t, sentiments, string(d.Sentiment))
+	require.Contains(t, areas, string(d.Area))
+	require.True(t, d.Area.Has(d.Subarea), "%s/%s", d.Area, d.Subarea)
+	require.True(t, d.Sentiment.Valid(), d.Sentiment)
+	require.LessOrEqual(t, len(d.NextSteps), maxSteps)
+	if d.SafetyNotice != "" {
+		require.Regexp(t, `190|180|100|188`, d.SafetyNotice)
+	}
 	require.GreaterOrEqual(t, d.UrgencyH, 1)
 	require.LessOrEqual(t, d.UrgencyH, MaxUrgencyH)
 	require.NotEmpty(t, d.Summary)
@@ -110,7 +155,7 @@ func checkTriage(t *testing.T, d triagem.TriageData) {
 	for _, s := range []string{d.Summary, string(d.Subarea), d.CaseType} {
 		checkClean(t, s, true)
 	}
-	lists := [][]string{d.Keywords, d.ComplexityFactors, d.Entities.Parties, d.Entities.Dates, d.Entities.Amounts, d.Entities.Locations}
+	lists := [][]string{d.Keywords, d.ComplexityFactors, d.NextSteps, d.Documents, d.Entities.Parties, d.Entities.Dates, d.Entities.Amounts, d.Entities.Locations}
 	for _, list := range lists {
 		require.NotNil(t, list)
 		require.LessOrEqual(t, len(list), maxListItems)

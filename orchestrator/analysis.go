@@ -39,6 +39,7 @@ func (o *Orchestrator) Analyze(ctx context.Context, caseID string) (*triagem.Res
 	if err != nil {
 		return nil, fmt.Errorf("orchestrator: analyze case %s: %w", caseID, err)
 	}
+	data = o.complete(ctx, in, data)
 	details.Forced = c.ForcedReason != ""
 	details.ForcedReason = c.ForcedReason
 	result := &triagem.Result{
@@ -122,6 +123,22 @@ func assessmentOf(c *triagem.Case) triagem.Assessment {
 	}
 }
 
+// completer fills what an analyzer left out (an LLM that gave no steps, a
+// deadline outside the closed list, an overlong summary …) for the area
+// the analyzer chose. The built-in analyzer implements it; the
+// orchestrator uses it when Config.Simple does.
+type completer interface {
+	Complete(ctx context.Context, in triagem.AnalysisInput, d triagem.TriageData) triagem.TriageData
+}
+
+// complete runs Config.Simple's completion over data, when it has one.
+func (o *Orchestrator) complete(ctx context.Context, in triagem.AnalysisInput, data triagem.TriageData) triagem.TriageData {
+	if c, ok := o.cfg.Simple.(completer); ok {
+		return c.Complete(ctx, in, data)
+	}
+	return data
+}
+
 func (o *Orchestrator) runStrategy(ctx context.Context, s triagem.Strategy, in triagem.AnalysisInput) (triagem.TriageData, triagem.AnalysisDetails, error) {
 	switch s {
 	case triagem.StrategySimple:
@@ -175,16 +192,17 @@ func runEnsemble(ctx context.Context, analyzers []triagem.Analyzer, judge triage
 		return triagem.TriageData{}, details, fmt.Errorf("every analyzer failed: %w", errors.Join(errs...))
 	}
 	area, votes, tied := voteArea(ok)
+	var verdict *triagem.TriageData
 	if tied && judge != nil {
-		run, verdict, err := runOne(ctx, judge, in)
+		run, v, err := runOne(ctx, judge, in)
 		details.Analyzers = append(details.Analyzers, run)
 		if err == nil {
-			area, details.Judge = verdict.Area, judge.Name()
+			area, details.Judge, verdict = v.Area, judge.Name(), &v
 			votes = countArea(ok, area)
 		}
 	}
 	details.Agreement = float64(votes) / float64(len(ok))
-	return mergeAgreeing(ok, area), details, nil
+	return mergeAgreeing(ok, area, verdict), details, nil
 }
 
 func runOne(ctx context.Context, a triagem.Analyzer, in triagem.AnalysisInput) (triagem.AnalyzerRun, triagem.TriageData, error) {
@@ -223,9 +241,15 @@ func countArea(datas []triagem.TriageData, area triagem.Area) int {
 	return n
 }
 
-// mergeAgreeing takes the first analyzer that chose area as the base and adds
-// the keywords, factors and entities the others that agree found.
-func mergeAgreeing(datas []triagem.TriageData, area triagem.Area) triagem.TriageData {
+// mergeAgreeing keeps the result coherent: the first analyzer that chose
+// area is the base, so the subarea, case type, summary, steps, documents,
+// deadline warning and alternatives all come from one reading of that
+// area; the others that agree add keywords, factors and entities. Safety
+// comes from every analyzer: the first safety notice any of them gave is
+// kept, distress from any, and the urgency is the smallest of all, with its
+// reason. When no analyzer chose area (a judge's own pick), the judge's
+// verdict is the base.
+func mergeAgreeing(datas []triagem.TriageData, area triagem.Area, verdict *triagem.TriageData) triagem.TriageData {
 	var out triagem.TriageData
 	found := false
 	for _, d := range datas {
@@ -236,7 +260,6 @@ func mergeAgreeing(datas []triagem.TriageData, area triagem.Area) triagem.Triage
 			out, found = cloneData(d), true
 			continue
 		}
-		out.UrgencyH = min(out.UrgencyH, d.UrgencyH)
 		out.Keywords = union(out.Keywords, d.Keywords)
 		out.ComplexityFactors = union(out.ComplexityFactors, d.ComplexityFactors)
 		out.Entities.Parties = union(out.Entities.Parties, d.Entities.Parties)
@@ -245,14 +268,36 @@ func mergeAgreeing(datas []triagem.TriageData, area triagem.Area) triagem.Triage
 		out.Entities.Locations = union(out.Entities.Locations, d.Entities.Locations)
 	}
 	if !found {
-		out = cloneData(datas[0])
-		out.Area = area
+		base := datas[0]
+		if verdict != nil && verdict.Area == area {
+			base = *verdict
+		}
+		out = cloneData(base)
+		if out.Area != area {
+			// Nobody read this area: nothing area-specific of another
+			// area may stay (the completion fills them for area).
+			out.Area, out.Subarea, out.CaseType = area, "", ""
+			out.NextSteps, out.Documents, out.DeadlineWarning, out.AreaAlternatives = []string{}, []string{}, "", nil
+		}
 	}
+	for _, d := range datas {
+		if d.UrgencyH > 0 && (out.UrgencyH <= 0 || d.UrgencyH < out.UrgencyH) {
+			out.UrgencyH, out.UrgencyReason = d.UrgencyH, d.UrgencyReason
+		}
+		if out.SafetyNotice == "" {
+			out.SafetyNotice = d.SafetyNotice
+		}
+		out.Distress = out.Distress || d.Distress
+	}
+	out.Distress = out.Distress || out.SafetyNotice != ""
 	return out
 }
 
 func cloneData(d triagem.TriageData) triagem.TriageData {
 	d.Keywords = union(nil, d.Keywords)
+	d.NextSteps = union(nil, d.NextSteps)
+	d.Documents = union(nil, d.Documents)
+	d.AreaAlternatives = append([]triagem.AreaAlternative{}, d.AreaAlternatives...)
 	d.ComplexityFactors = union(nil, d.ComplexityFactors)
 	d.Entities.Parties = union(nil, d.Entities.Parties)
 	d.Entities.Dates = union(nil, d.Entities.Dates)
@@ -286,8 +331,12 @@ func conversationSummary(messages []triagem.Message, c *triagem.Case, data triag
 		triagem.ComplexityLow: "baixa", triagem.ComplexityMedium: "média", triagem.ComplexityHigh: "alta",
 	}[c.Complexity]
 	var b strings.Builder
-	fmt.Fprintf(&b, "Entrevista com %d resposta(s) do cliente. Caso de %s/%s (%s), complexidade %s, confiança %.0f%%, estratégia %s.",
-		answers, data.Area, data.Subarea, data.CaseType, label, c.Confidence*100, c.Strategy)
+	subject := data.Area.Name()
+	if name := triagem.SubareaName(data.Subarea); name != "" {
+		subject += " (" + name + ")"
+	}
+	fmt.Fprintf(&b, "Entrevista com %d resposta(s) do cliente. Caso da área %s, complexidade %s, confiança %.0f%%.",
+		answers, subject, label, c.Confidence*100)
 	if c.ForcedReason != "" {
 		fmt.Fprintf(&b, " Entrevista encerrada antes do fim: %s.", c.ForcedReason)
 	}

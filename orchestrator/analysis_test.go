@@ -11,10 +11,12 @@ import (
 )
 
 type fakeAnalyzer struct {
-	name  string
-	area  string
-	words []string
-	err   error
+	name    string
+	area    triagem.Area
+	words   []string
+	err     error
+	urgency int    // 72 when zero
+	notice  string // safety notice
 }
 
 func (f fakeAnalyzer) Name() string { return f.name }
@@ -23,7 +25,12 @@ func (f fakeAnalyzer) Analyze(ctx context.Context, _ triagem.AnalysisInput) (tri
 	if f.err != nil {
 		return triagem.TriageData{}, f.err
 	}
-	return triagem.TriageData{Area: triagem.Area(f.area), UrgencyH: 72, Keywords: f.words,
+	urgency := f.urgency
+	if urgency == 0 {
+		urgency = 72
+	}
+	return triagem.TriageData{Area: f.area, Subarea: f.area.GeneralSubarea(), UrgencyH: urgency, UrgencyReason: "regra de " + f.name,
+		Keywords: f.words, NextSteps: []string{"passo de " + f.name, "outro passo de " + f.name}, SafetyNotice: f.notice,
 		Entities: triagem.Entities{Parties: []string{f.name}}}, nil
 }
 
@@ -33,12 +40,12 @@ func TestFailover(t *testing.T) {
 	tests := []struct {
 		name      string
 		chain     []triagem.Analyzer
-		wantArea  string
+		wantArea  triagem.Area
 		wantRuns  int
 		wantError bool
 	}{
-		{"first succeeds", []triagem.Analyzer{fakeAnalyzer{name: "a", area: "civil"}, fakeAnalyzer{name: "b", area: "penal"}}, "civil", 1, false},
-		{"falls through to the next", []triagem.Analyzer{fakeAnalyzer{name: "a", err: boom}, fakeAnalyzer{name: "b", area: "penal"}}, "penal", 2, false},
+		{"first succeeds", []triagem.Analyzer{fakeAnalyzer{name: "a", area: "civil"}, fakeAnalyzer{name: "b", area: "criminal"}}, "civil", 1, false},
+		{"falls through to the next", []triagem.Analyzer{fakeAnalyzer{name: "a", err: boom}, fakeAnalyzer{name: "b", area: "criminal"}}, "criminal", 2, false},
 		{"all fail", []triagem.Analyzer{fakeAnalyzer{name: "a", err: boom}, fakeAnalyzer{name: "b", err: boom}}, "", 2, true},
 	}
 	for _, tt := range tests {
@@ -63,7 +70,7 @@ func TestEnsembleVote(t *testing.T) {
 		name          string
 		analyzers     []triagem.Analyzer
 		judge         triagem.Analyzer
-		wantArea      string
+		wantArea      triagem.Area
 		wantAgreement float64
 		wantJudge     string
 		wantKeywords  []string
@@ -98,9 +105,9 @@ func TestEnsembleVote(t *testing.T) {
 			name: "failed analyzers do not vote",
 			analyzers: []triagem.Analyzer{
 				fakeAnalyzer{name: "a", err: boom},
-				fakeAnalyzer{name: "b", area: "penal"},
+				fakeAnalyzer{name: "b", area: "criminal"},
 			},
-			wantArea: "penal", wantAgreement: 1, wantKeywords: []string{},
+			wantArea: "criminal", wantAgreement: 1, wantKeywords: []string{},
 		},
 	}
 	for _, tt := range tests {
@@ -130,4 +137,59 @@ func TestCheckCaseID(t *testing.T) {
 		require.Equal(t, triagem.EINVALIDCASEID, triagem.ErrorCode(CheckCaseID(id)), id)
 	}
 	require.NoError(t, CheckCaseID("6f1c1f9e-3d5b-4f7e-9a51-2f4c7a1b9d00"))
+}
+
+func TestEnsembleKeepsTheResultCoherent(t *testing.T) {
+	t.Parallel()
+	analyzers := []triagem.Analyzer{
+		fakeAnalyzer{name: "a", area: triagem.AreaCivil, urgency: 24, notice: "Ligue 190."},
+		fakeAnalyzer{name: "b", area: triagem.AreaConsumidor, urgency: 240},
+		fakeAnalyzer{name: "c", area: triagem.AreaConsumidor, urgency: 120},
+	}
+	data, _, err := runEnsemble(t.Context(), analyzers, nil, triagem.AnalysisInput{})
+	require.NoError(t, err)
+	require.Equal(t, triagem.AreaConsumidor, data.Area)
+	require.Equal(t, triagem.AreaConsumidor.GeneralSubarea(), data.Subarea, "the subarea of the chosen area")
+	require.Equal(t, []string{"passo de b", "outro passo de b"}, data.NextSteps, "steps from the first analyzer that chose the area")
+	require.Equal(t, 24, data.UrgencyH, "the smallest urgency of all")
+	require.Equal(t, "regra de a", data.UrgencyReason, "with its own reason")
+	require.Equal(t, "Ligue 190.", data.SafetyNotice, "a safety notice from any analyzer")
+	require.True(t, data.Distress)
+}
+
+func TestEnsembleJudgeOwnAreaDropsOtherAreasSteps(t *testing.T) {
+	t.Parallel()
+	analyzers := []triagem.Analyzer{fakeAnalyzer{name: "a", area: triagem.AreaCivil}, fakeAnalyzer{name: "b", area: triagem.AreaConsumidor}}
+	data, details, err := runEnsemble(t.Context(), analyzers, fakeAnalyzer{name: "judge", area: triagem.AreaBancario}, triagem.AnalysisInput{})
+	require.NoError(t, err)
+	require.Equal(t, "judge", details.Judge)
+	require.Equal(t, triagem.AreaBancario, data.Area)
+	require.Equal(t, []string{"passo de judge", "outro passo de judge"}, data.NextSteps, "the judge's reading is the base")
+}
+
+func TestMergeWithoutAnyReadingOfTheArea(t *testing.T) {
+	t.Parallel()
+	datas := []triagem.TriageData{{Area: triagem.AreaCivil, Subarea: "contratos", NextSteps: []string{"x", "y"}, DeadlineWarning: "z"}}
+	got := mergeAgreeing(datas, triagem.AreaSaude, nil)
+	require.Equal(t, triagem.AreaSaude, got.Area)
+	require.Empty(t, got.Subarea)
+	require.Empty(t, got.NextSteps)
+	require.Empty(t, got.DeadlineWarning)
+}
+
+type completingAnalyzer struct{ fakeAnalyzer }
+
+func (completingAnalyzer) Complete(_ context.Context, _ triagem.AnalysisInput, d triagem.TriageData) triagem.TriageData {
+	d.Documents = []string{"documento"}
+	return d
+}
+
+func TestCompleteUsesTheSimpleAnalyzer(t *testing.T) {
+	t.Parallel()
+	o := &Orchestrator{cfg: Config{Simple: completingAnalyzer{fakeAnalyzer{name: "builtin"}}}}
+	got := o.complete(t.Context(), triagem.AnalysisInput{}, triagem.TriageData{Area: triagem.AreaCivil})
+	require.Equal(t, []string{"documento"}, got.Documents)
+	o = &Orchestrator{cfg: Config{Simple: fakeAnalyzer{name: "plain"}}}
+	got = o.complete(t.Context(), triagem.AnalysisInput{}, triagem.TriageData{Area: triagem.AreaCivil})
+	require.Nil(t, got.Documents)
 }

@@ -1,6 +1,6 @@
 // Command triagem runs the legal-case triage service: serve (API, streams
 // and workers), worker (background jobs only), migrate, token (dev tokens),
-// tail (follow a case's events) and bench.
+// tail (follow a case's events), bench and eval.
 package main
 
 import (
@@ -24,6 +24,7 @@ Commands:
   token     print a bearer token (dev mode, or with -secret)
   tail      print a case's events as they arrive, resuming after drops
   bench     measure idle stream memory, stream latency and analysis throughput
+  eval      measure the built-in engine on labelled descriptions (JSON Lines)
 
 Run 'triagem <command> -help' for a command's flags. Every flag -x-y can also
 be set as the environment variable TRIAGEM_X_Y.
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runTail(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
+	case "eval":
+		return runEval(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,103 @@
+package interview
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/triagem/triagem"
+)
+
+// The shipped corpus is valid: every line parses, every area has at least
+// 25 descriptions, and every subarea is one of its area's.
+func TestShippedCorpus(t *testing.T) {
+	t.Parallel()
+	exs, err := ShippedCorpus()
+	require.NoError(t, err)
+	perArea := map[triagem.Area]int{}
+	for _, ex := range exs {
+		perArea[ex.Area]++
+		require.NotEmpty(t, ex.Messages, ex.ID)
+		require.True(t, ex.Subarea == "" || ex.Area.Has(ex.Subarea), ex.ID)
+	}
+	for _, a := range triagem.Areas() {
+		require.GreaterOrEqual(t, perArea[a], 25, a)
+	}
+}
+
+func TestReadExamplesAcceptsTextAndDisplayNames(t *testing.T) {
+	t.Parallel()
+	exs, err := ReadExamples(strings.NewReader(`{"id":"a","area":"Família","subarea":"alimentos","text":"ele não paga a pensão"}
+
+{"id":"b","group":"g","area":"penal","messages":["fui preso","ontem"],"urgency_h":12,"complexity":"high"}
+`))
+	require.NoError(t, err)
+	require.Len(t, exs, 2)
+	require.Equal(t, Example{ID: "a", Group: "a", Area: triagem.AreaFamilia, Subarea: "alimentos", Messages: []string{"ele não paga a pensão"}}, exs[0])
+	require.Equal(t, triagem.AreaCriminal, exs[1].Area)
+	require.Equal(t, "g", exs[1].Group)
+	require.Equal(t, 12, exs[1].UrgencyH)
+	require.Equal(t, triagem.ComplexityHigh, exs[1].Complexity)
+
+	_, err = ReadExamples(strings.NewReader(`{"id":"x","area":"astrologia","text":"oi"}`))
+	require.ErrorContains(t, err, "line 1")
+}
+
+// Fitting is deterministic: the same examples give the same model.
+func TestFitIsDeterministic(t *testing.T) {
+	t.Parallel()
+	exs, err := ShippedCorpus()
+	require.NoError(t, err)
+	exs = exs[:200]
+	a, b := fitModel(exs), fitModel(exs)
+	require.Equal(t, a.area.weights, b.area.weights)
+	require.Equal(t, a.subarea.weights, b.subarea.weights)
+}
+
+func TestStemJoinsInflections(t *testing.T) {
+	t.Parallel()
+	for _, group := range [][]string{
+		{"demitido", "demitida", "demitidos"},
+		{"aposentado", "aposentada"},
+		{"cobranca", "cobrancas"},
+	} {
+		for _, w := range group[1:] {
+			require.Equal(t, stem(group[0]), stem(w), w)
+		}
+	}
+	require.Equal(t, "voo", stem("voo"), "short words stay")
+}
+
+// BenchmarkEstimateArea is the model's share of a turn: the whole
+// ten-message conversation re-read.
+func BenchmarkEstimateArea(b *testing.B) {
+	client := []string{
+		"Minha empresa entrou em recuperação judicial e há várias partes envolvidas: bancos, fornecedores e sócios.",
+		"O pedido foi feito em 10/01/2024 em Belo Horizonte e precisamos de uma liminar urgente.",
+		"Temos o contrato social, balanços e os contratos com os credores.",
+		"As dívidas somam R$ 2.500.000,00.",
+		"Já tentamos negociar com os credores sem sucesso.",
+		"Queremos aprovar o plano de recuperação.",
+		"Não sei.",
+		"A sede fica em Belo Horizonte, MG.",
+		"Não tenho mais detalhes.",
+		"Foi isso.",
+	}
+	m := defaultModel()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.estimateArea(client)
+	}
+}
+
+// BenchmarkShippedModel is the start-up cost: fitting the model from the
+// embedded corpus, once per process.
+func BenchmarkShippedModel(b *testing.B) {
+	exs, err := ShippedCorpus()
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		fitModel(exs)
+	}
+}
