@@ -23,6 +23,7 @@ import (
 
 	"github.com/triagem/triagem"
 	"github.com/triagem/triagem/internal/testenv"
+	"github.com/triagem/triagem/sqlstore"
 )
 
 // waitFor is the deadline of every poll in these tests: generous, because a
@@ -31,7 +32,7 @@ const waitFor = 20 * time.Second
 
 // database is one test's own database, SQLite or a fresh Postgres schema.
 type database struct {
-	dialect Dialect
+	dialect sqlstore.Dialect
 	db      *sql.DB
 	pool    *pgxpool.Pool
 	schema  string
@@ -58,7 +59,7 @@ func openSQLite(t *testing.T) database {
 	require.NoError(t, err)
 	db.SetMaxOpenConns(1)
 	t.Cleanup(func() { _ = db.Close() })
-	return database{dialect: DialectSQLite, db: db}
+	return database{dialect: sqlstore.DialectSQLite, db: db}
 }
 
 func openPostgres(t *testing.T) database {
@@ -86,7 +87,7 @@ func openPostgres(t *testing.T) database {
 	t.Cleanup(pool.Close)
 	db := stdlib.OpenDBFromPool(pool)
 	t.Cleanup(func() { _ = db.Close() })
-	return database{dialect: DialectPostgres, db: db, pool: pool, schema: schema}
+	return database{dialect: sqlstore.DialectPostgres, db: db, pool: pool, schema: schema}
 }
 
 func randomHex(t *testing.T, n int) string {
