@@ -33,6 +33,7 @@ import (
 	"github.com/triagem/triagem"
 	"github.com/triagem/triagem/auth"
 	"github.com/triagem/triagem/httpapi"
+	"github.com/triagem/triagem/internal/sse"
 )
 
 // benchFlags are the knobs of `triagem bench`. The defaults finish in well
@@ -779,7 +780,7 @@ func (b *bench) latency(ctx context.Context) error {
 			r := &results[i]
 			r.lat = make([]time.Duration, 0, k)
 			gotInitial := false
-			r.err = httpapi.ReadFrames(br, func(fr httpapi.Frame) error {
+			r.err = sse.ReadFrames(br, func(fr sse.Frame) error {
 				switch fr.Event {
 				case triagem.EventInitialState:
 					if !gotInitial {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"net"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/triagem/triagem/internal/sse"
 	"github.com/triagem/triagem/internal/testenv"
 )
 
@@ -118,28 +118,15 @@ func (c *resumingClient) run(ctx context.Context, url, token string) {
 }
 
 func (c *resumingClient) read(body io.Reader) {
-	sc := bufio.NewScanner(body)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	var f sseFrame
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "id: "):
-			f.id = strings.TrimPrefix(line, "id: ")
-		case strings.HasPrefix(line, "event: "):
-			f.name = strings.TrimPrefix(line, "event: ")
-		case strings.HasPrefix(line, "data: "):
-			f.data = strings.TrimPrefix(line, "data: ")
-		case line == "" && f.name != "":
-			c.mu.Lock()
-			c.frames = append(c.frames, f)
-			if f.id != "" {
-				c.last = f.id
-			}
-			c.mu.Unlock()
-			f = sseFrame{}
+	_ = sse.ReadFrames(body, func(f sse.Frame) error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.frames = append(c.frames, sseFrame{id: f.ID, name: f.Event, data: f.Data})
+		if f.HasID {
+			c.last = f.ID
 		}
-	}
+		return nil
+	})
 }
 
 func (c *resumingClient) names() []string {

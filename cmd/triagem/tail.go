@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/triagem/triagem/auth"
-	"github.com/triagem/triagem/httpapi"
+	"github.com/triagem/triagem/internal/sse"
 )
 
 // runTail follows a case's stream, printing one line per event, and
@@ -95,7 +95,7 @@ func (t *tailer) once(ctx context.Context) error {
 		}
 		return fmt.Errorf("%w: HTTP %d: %s", errFinal, resp.StatusCode, body)
 	}
-	err = httpapi.ReadFrames(resp.Body, func(f httpapi.Frame) error {
+	err = sse.ReadFrames(resp.Body, func(f sse.Frame) error {
 		t.advance(f)
 		_, err := fmt.Fprintf(t.out, "%s\t%s\t%s\n", f.ID, f.Event, f.Data)
 		return err
@@ -108,7 +108,7 @@ func (t *tailer) once(ctx context.Context) error {
 
 // advance moves the resume position: to an event's id, or, before any
 // event, to the snapshot's last_event_id so a reconnect misses nothing.
-func (t *tailer) advance(f httpapi.Frame) {
+func (t *tailer) advance(f sse.Frame) {
 	if f.HasID {
 		if n, err := strconv.ParseInt(f.ID, 10, 64); err == nil {
 			t.last = n
