@@ -328,17 +328,18 @@ func (p *fakePublisher) taskUpdates(t *testing.T, caseID, kind string) []TaskUpd
 }
 
 // states lists the updates' states. "queued" is published by the inserting
-// process after its commit and the first "running" by the worker, so the two
-// can land in either order on the stream; the order is normalised to
-// queued, running (the only race there is: every later update comes from
-// the worker alone).
+// process after its commit, and everything else by the worker, which may
+// start (and, under load, even retry) before that publish lands; so the
+// first "queued" is moved to the front (the only race there is: every later
+// update comes from the worker alone, in order).
 func states(updates []TaskUpdate) []TaskState {
 	out := make([]TaskState, len(updates))
 	for i, u := range updates {
 		out[i] = u.State
 	}
-	if len(out) >= 2 && out[0] == TaskRunning && out[1] == TaskQueued {
-		out[0], out[1] = TaskQueued, TaskRunning
+	if i := slices.Index(out, TaskQueued); i > 0 {
+		copy(out[1:i+1], out[:i])
+		out[0] = TaskQueued
 	}
 	return out
 }
