@@ -85,46 +85,19 @@ func scrapeMetrics(t *testing.T, p *process) string {
 	return string(body)
 }
 
-// sseFrame is one event as a resuming client records it.
-type sseFrame struct{ id, name, data string }
-
-// resumingClient reads a stream like EventSource: it reconnects after a drop
-// with Last-Event-ID.
+// resumingClient records a stream read like EventSource: it reconnects
+// after a drop with Last-Event-ID.
 type resumingClient struct {
 	mu     sync.Mutex
-	frames []sseFrame
-	last   string
+	frames []sse.Frame
 }
 
 func (c *resumingClient) run(ctx context.Context, url, token string) {
-	for ctx.Err() == nil {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		c.mu.Lock()
-		if c.last != "" {
-			req.Header.Set("Last-Event-ID", c.last)
-		}
-		c.mu.Unlock()
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			c.read(resp.Body)
-			resp.Body.Close()
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
-
-func (c *resumingClient) read(body io.Reader) {
-	_ = sse.ReadFrames(body, func(f sse.Frame) error {
+	f := &sse.Follower{URL: url, Token: token, Retry: 200 * time.Millisecond, RetryMax: 200 * time.Millisecond}
+	_ = f.Follow(ctx, func(fr sse.Frame) error {
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		c.frames = append(c.frames, sseFrame{id: f.ID, name: f.Event, data: f.Data})
-		if f.HasID {
-			c.last = f.ID
-		}
+		c.frames = append(c.frames, fr)
 		return nil
 	})
 }
@@ -134,7 +107,7 @@ func (c *resumingClient) names() []string {
 	defer c.mu.Unlock()
 	var out []string
 	for _, f := range c.frames {
-		out = append(out, f.name)
+		out = append(out, f.Event)
 	}
 	return out
 }
