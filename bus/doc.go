@@ -12,7 +12,7 @@
 //
 // # Subscribing
 //
-// Both engines share the subscriber code (subscription.go, hub.go). A
+// Both engines share the subscriber code (subscription.go, fanout.go). A
 // subscriber is registered for live events first; then history after its
 // position is read; then history and the live events buffered meanwhile are
 // merged by seq (duplicates dropped, gaps detected) before it goes live,

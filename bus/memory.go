@@ -126,7 +126,7 @@ func (m *Memory) Publish(_ context.Context, caseID, name string, data json.RawMe
 	c.events = append(c.events, ev)
 	c.touched = now
 	c.trim(now, m.cfg.HistorySize, m.cfg.HistoryTTL)
-	m.broker.hub.fanOut(ev)
+	m.broker.fanout.deliver(ev)
 	return ev, nil
 }
 
@@ -179,7 +179,7 @@ func (m *Memory) DeleteHistory(_ context.Context, caseID string) error {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	delete(sh.cases, caseID)
-	m.broker.hub.endCase(caseID, triagem.ErrCaseDeleted)
+	m.broker.fanout.endCase(caseID, triagem.ErrCaseDeleted)
 	return nil
 }
 

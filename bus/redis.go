@@ -286,7 +286,7 @@ func (r *Redis) DeleteHistory(ctx context.Context, caseID string) error {
 	if err := r.deleteScript.Run(ctx, r.client, r.keys(caseID), r.channel, caseID).Err(); err != nil {
 		return fmt.Errorf("bus: delete history of case %s: %w", caseID, err)
 	}
-	r.broker.hub.endCase(caseID, triagem.ErrCaseDeleted)
+	r.broker.fanout.endCase(caseID, triagem.ErrCaseDeleted)
 	return nil
 }
 
@@ -400,9 +400,9 @@ func (r *Redis) dispatch(payload string) {
 			r.cfg.Logger.Error("bus: undecodable event on redis channel", "channel", r.channel, "err", err)
 			return
 		}
-		r.broker.hub.fanOut(ev)
+		r.broker.fanout.deliver(ev)
 	case "d":
-		r.broker.hub.endCase(rest, triagem.ErrCaseDeleted)
+		r.broker.fanout.endCase(rest, triagem.ErrCaseDeleted)
 	default:
 		r.cfg.Logger.Error("bus: unknown message kind on redis channel", "channel", r.channel, "kind", kind)
 	}
@@ -412,7 +412,7 @@ func (r *Redis) dispatch(payload string) {
 // batches, and catches up every subscriber that is not there. A failed read
 // makes its subscribers catch up anyway (they retry with backoff).
 func (r *Redis) recheckAll(ctx context.Context) {
-	ids := r.broker.hub.caseIDs()
+	ids := r.broker.fanout.caseIDs()
 	r.cfg.Logger.Info("bus: redis subscription restored; checking subscribers for missed events", "cases", len(ids))
 	for len(ids) > 0 {
 		batch := ids[:min(recheckBatch, len(ids))]
@@ -428,7 +428,7 @@ func (r *Redis) recheckAll(ctx context.Context) {
 			if vals, err := cmds[i].Result(); err == nil {
 				head, epoch = parseHead(vals)
 			}
-			r.broker.hub.recheckCase(id, head, epoch)
+			r.broker.fanout.recheckCase(id, head, epoch)
 		}
 	}
 }

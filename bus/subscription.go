@@ -38,7 +38,7 @@ const (
 // broker is the part both engines share: the subscriber registry and the
 // goroutines that catch subscribers up.
 type broker struct {
-	hub        *hub
+	fanout     *fanout
 	history    historyReader
 	bufferSize int
 	now        func() time.Time
@@ -47,7 +47,7 @@ type broker struct {
 }
 
 func newBroker(history historyReader, bufferSize int, now func() time.Time) *broker {
-	return &broker{hub: newHub(), history: history, bufferSize: bufferSize, now: now}
+	return &broker{fanout: newFanout(), history: history, bufferSize: bufferSize, now: now}
 }
 
 // subscribe registers the subscriber before it reads history, so that an
@@ -61,7 +61,7 @@ func (b *broker) subscribe(ctx context.Context, caseID string, after int64) (tri
 		return nil, fmt.Errorf("bus: subscribe to case %s: %w", caseID, triagem.Errorf(triagem.EINVALID, "position must not be negative"))
 	}
 	s := newSubscriber(ctx, b, caseID, after)
-	if err := b.hub.add(s); err != nil {
+	if err := b.fanout.add(s); err != nil {
 		s.cancel()
 		return nil, fmt.Errorf("bus: subscribe to case %s: %w", caseID, err)
 	}
@@ -78,7 +78,7 @@ func (b *broker) subscribe(ctx context.Context, caseID string, after int64) (tri
 // close ends every subscription with ErrBusClosed and waits for the
 // goroutines counted in wg.
 func (b *broker) close() {
-	b.hub.close(triagem.ErrBusClosed)
+	b.fanout.close(triagem.ErrBusClosed)
 	b.wg.Wait()
 }
 
@@ -99,9 +99,9 @@ type subscriber struct {
 	cancel    context.CancelFunc
 	stopWatch func() bool
 
-	// hubIndex is the subscriber's place in its hub list, guarded by the
-	// hub shard's mutex.
-	hubIndex int
+	// fanoutIndex is the subscriber's place in its case's fanout list,
+	// guarded by the fanout shard's mutex.
+	fanoutIndex int
 
 	mu         sync.Mutex
 	catchingUp bool
@@ -128,13 +128,13 @@ var _ triagem.Subscription = (*subscriber)(nil)
 
 func newSubscriber(ctx context.Context, b *broker, caseID string, after int64) *subscriber {
 	s := &subscriber{
-		caseID:     caseID,
-		events:     make(chan triagem.Event, b.bufferSize),
-		broker:     b,
-		hubIndex:   -1,
-		catchingUp: true,
-		lastSeq:    after,
-		stopWatch:  func() bool { return false },
+		caseID:      caseID,
+		events:      make(chan triagem.Event, b.bufferSize),
+		broker:      b,
+		fanoutIndex: -1,
+		catchingUp:  true,
+		lastSeq:     after,
+		stopWatch:   func() bool { return false },
 	}
 	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	return s
@@ -165,7 +165,7 @@ func (s *subscriber) Close() { s.end(nil) }
 // end finishes the subscription with err and unregisters it.
 func (s *subscriber) end(err error) {
 	s.finish(err)
-	s.broker.hub.remove(s)
+	s.broker.fanout.remove(s)
 }
 
 // finish records why the subscription ended and closes its channel unless a

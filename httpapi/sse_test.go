@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/triagem/triagem/internal/sse"
 )
 
 func TestAppendEventFraming(t *testing.T) {
@@ -43,8 +45,8 @@ func FuzzAppendEvent(f *testing.F) {
 	f.Fuzz(func(t *testing.T, id, name string, data []byte) {
 		frame := appendEvent(nil, id, name, data)
 		require.True(t, utf8.Valid(frame), "frame must be UTF-8")
-		var got []Frame
-		require.NoError(t, ReadFrames(bytes.NewReader(frame), func(f Frame) error {
+		var got []sse.Frame
+		require.NoError(t, sse.ReadFrames(bytes.NewReader(frame), func(f sse.Frame) error {
 			got = append(got, f)
 			return nil
 		}))

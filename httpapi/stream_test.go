@@ -16,13 +16,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/triagem/triagem"
-	"github.com/triagem/triagem/httpapi"
+	"github.com/triagem/triagem/internal/sse"
 )
 
 // streamClient reads one SSE connection in the background.
 type streamClient struct {
 	resp   *http.Response
-	frames chan httpapi.Frame
+	frames chan sse.Frame
 	cancel context.CancelFunc
 }
 
@@ -54,10 +54,10 @@ func (f *fixture) openSSE(token, path string, header http.Header, query url.Valu
 	require.Equal(f.t, http.StatusOK, resp.StatusCode)
 	require.Equal(f.t, "text/event-stream", resp.Header.Get("Content-Type"))
 	require.Equal(f.t, "no", resp.Header.Get("X-Accel-Buffering"))
-	c := &streamClient{resp: resp, frames: make(chan httpapi.Frame, 1024), cancel: cancel}
+	c := &streamClient{resp: resp, frames: make(chan sse.Frame, 1024), cancel: cancel}
 	go func() {
 		defer close(c.frames)
-		_ = httpapi.ReadFrames(resp.Body, func(fr httpapi.Frame) error {
+		_ = sse.ReadFrames(resp.Body, func(fr sse.Frame) error {
 			c.frames <- fr
 			return nil
 		})
@@ -72,7 +72,7 @@ func (c *streamClient) close() {
 }
 
 // next returns the next frame, failing after a generous guard.
-func (c *streamClient) next(t *testing.T) httpapi.Frame {
+func (c *streamClient) next(t *testing.T) sse.Frame {
 	t.Helper()
 	select {
 	case fr, ok := <-c.frames:
@@ -80,14 +80,14 @@ func (c *streamClient) next(t *testing.T) httpapi.Frame {
 		return fr
 	case <-time.After(10 * time.Second):
 		t.Fatal("no event within 10s")
-		return httpapi.Frame{}
+		return sse.Frame{}
 	}
 }
 
 // until reads frames until one named name arrives, returning all read.
-func (c *streamClient) until(t *testing.T, name string) []httpapi.Frame {
+func (c *streamClient) until(t *testing.T, name string) []sse.Frame {
 	t.Helper()
-	var got []httpapi.Frame
+	var got []sse.Frame
 	for {
 		fr := c.next(t)
 		got = append(got, fr)
@@ -113,7 +113,7 @@ func (c *streamClient) ended(t *testing.T) {
 	}
 }
 
-func seqs(t *testing.T, frames []httpapi.Frame) []int64 {
+func seqs(t *testing.T, frames []sse.Frame) []int64 {
 	t.Helper()
 	var out []int64
 	for _, fr := range frames {
@@ -152,7 +152,7 @@ func TestStreamStartsWithInitialStateAndReplaysHistory(t *testing.T) {
 	last := int64(snap["last_event_id"].(float64))
 
 	var names []string
-	var frames []httpapi.Frame
+	var frames []sse.Frame
 	for int64(len(frames)) < last {
 		fr := c.next(t)
 		frames = append(frames, fr)
@@ -196,7 +196,7 @@ func TestStreamResumeExactlyOnce(t *testing.T) {
 			c.close()
 			f.say(tok, s.CaseID, "Eles me devem R$ 5.000,00.")
 			want := f.status(tok, s.CaseID).LastEventID
-			var more []httpapi.Frame
+			var more []sse.Frame
 			for {
 				fr := c2.next(t)
 				more = append(more, fr)

@@ -10,21 +10,25 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/triagem/triagem"
+	"github.com/triagem/triagem/sqlstore"
 )
 
-// Dialect names the database the queue lives in.
-type Dialect string
+// Dialect names the database the queue lives in: the store's, so it is the
+// store's type.
+//
+// Deprecated: use sqlstore.Dialect. The alias keeps callers that still name
+// jobs.Dialect compiling until they move.
+type Dialect = sqlstore.Dialect
 
-// Dialects. SQLite is the embedded mode, Postgres the distributed one.
+// Deprecated: use sqlstore.DialectSQLite and sqlstore.DialectPostgres.
 const (
-	DialectSQLite   Dialect = "sqlite"
-	DialectPostgres Dialect = "postgres"
+	DialectSQLite   = sqlstore.DialectSQLite
+	DialectPostgres = sqlstore.DialectPostgres
 )
 
 // Queue names. Each kind of work has its own queue so that a slow webhook
@@ -132,11 +136,12 @@ type Config struct {
 	// LISTENs on one of its connections, so a new job starts within a few
 	// milliseconds; without it the client polls every FetchPollInterval.
 	// Ignored on SQLite.
-	Pool    *pgxpool.Pool
-	Dialect Dialect
+	Pool *pgxpool.Pool
+	// Dialect is the store's: sqlstore.Store.Dialect.
+	Dialect sqlstore.Dialect
 	// Schema holds River's tables on Postgres; it must match the search_path
-	// of DB and Pool. Defaults to empty (the search_path decides). Must be
-	// empty on SQLite.
+	// of DB and Pool, and pass sqlstore.ValidSchema. Defaults to empty (the
+	// search_path decides). Must be empty on SQLite.
 	Schema string
 
 	Handler   Handler
@@ -227,23 +232,21 @@ func (cfg Config) WithDefaults() Config {
 	return cfg
 }
 
-var schemaPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,40}$`)
-
 func (cfg Config) validate() error {
 	if cfg.DB == nil || cfg.Handler == nil || cfg.Publisher == nil {
 		return errors.New("DB, Handler and Publisher are required")
 	}
 	switch cfg.Dialect {
-	case DialectSQLite:
+	case sqlstore.DialectSQLite:
 		if cfg.Schema != "" {
 			return errors.New("Schema must be empty on SQLite")
 		}
-	case DialectPostgres:
-		if cfg.Schema != "" && !schemaPattern.MatchString(cfg.Schema) {
-			return fmt.Errorf("Schema %q must be a plain identifier of at most 41 characters", cfg.Schema)
+	case sqlstore.DialectPostgres:
+		if cfg.Schema != "" && !sqlstore.ValidSchema(cfg.Schema) {
+			return fmt.Errorf("Schema %q must be a plain lower-case identifier of at most %d characters", cfg.Schema, sqlstore.SchemaMaxLength)
 		}
 	default:
-		return fmt.Errorf("Dialect %q must be %q or %q", cfg.Dialect, DialectSQLite, DialectPostgres)
+		return fmt.Errorf("Dialect %q must be %q or %q", cfg.Dialect, sqlstore.DialectSQLite, sqlstore.DialectPostgres)
 	}
 	if cfg.AnalysisWorkers < 1 || cfg.NotificationWorkers < 1 || cfg.MaintenanceWorkers < 1 {
 		return errors.New("worker counts must be at least 1")

@@ -23,6 +23,7 @@ import (
 
 	"github.com/triagem/triagem"
 	"github.com/triagem/triagem/internal/testenv"
+	"github.com/triagem/triagem/sqlstore"
 )
 
 // waitFor is the deadline of every poll in these tests: generous, because a
@@ -31,7 +32,7 @@ const waitFor = 20 * time.Second
 
 // database is one test's own database, SQLite or a fresh Postgres schema.
 type database struct {
-	dialect Dialect
+	dialect sqlstore.Dialect
 	db      *sql.DB
 	pool    *pgxpool.Pool
 	schema  string
@@ -58,7 +59,7 @@ func openSQLite(t *testing.T) database {
 	require.NoError(t, err)
 	db.SetMaxOpenConns(1)
 	t.Cleanup(func() { _ = db.Close() })
-	return database{dialect: DialectSQLite, db: db}
+	return database{dialect: sqlstore.DialectSQLite, db: db}
 }
 
 func openPostgres(t *testing.T) database {
@@ -86,7 +87,7 @@ func openPostgres(t *testing.T) database {
 	t.Cleanup(pool.Close)
 	db := stdlib.OpenDBFromPool(pool)
 	t.Cleanup(func() { _ = db.Close() })
-	return database{dialect: DialectPostgres, db: db, pool: pool, schema: schema}
+	return database{dialect: sqlstore.DialectPostgres, db: db, pool: pool, schema: schema}
 }
 
 func randomHex(t *testing.T, n int) string {
@@ -327,17 +328,18 @@ func (p *fakePublisher) taskUpdates(t *testing.T, caseID, kind string) []TaskUpd
 }
 
 // states lists the updates' states. "queued" is published by the inserting
-// process after its commit and the first "running" by the worker, so the two
-// can land in either order on the stream; the order is normalised to
-// queued, running (the only race there is: every later update comes from
-// the worker alone).
+// process after its commit, and everything else by the worker, which may
+// start (and, under load, even retry) before that publish lands; so the
+// first "queued" is moved to the front (the only race there is: every later
+// update comes from the worker alone, in order).
 func states(updates []TaskUpdate) []TaskState {
 	out := make([]TaskState, len(updates))
 	for i, u := range updates {
 		out[i] = u.State
 	}
-	if len(out) >= 2 && out[0] == TaskRunning && out[1] == TaskQueued {
-		out[0], out[1] = TaskQueued, TaskRunning
+	if i := slices.Index(out, TaskQueued); i > 0 {
+		copy(out[1:i+1], out[:i])
+		out[0] = TaskQueued
 	}
 	return out
 }

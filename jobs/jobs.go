@@ -43,6 +43,8 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/triagem/triagem/sqlstore"
 )
 
 // stopAndCancelTimeout bounds how long Stop waits for jobs to return once
@@ -76,7 +78,7 @@ func New(cfg Config) (*Client, error) {
 
 // driver picks River's driver for the dialect (see the package comment).
 func (c *Client) driver() riverdriver.Driver[*sql.Tx] {
-	if c.cfg.Dialect == DialectSQLite {
+	if c.cfg.Dialect == sqlstore.DialectSQLite {
 		return riversqlite.New(c.cfg.DB)
 	}
 	if c.cfg.Pool != nil && c.cfg.Work {
@@ -116,7 +118,7 @@ func (c *Client) riverConfig() *river.Config {
 	}
 	// Without a listener the client would otherwise log that it falls back
 	// to polling on every start.
-	rc.PollOnly = c.cfg.Dialect == DialectPostgres && c.cfg.Pool == nil
+	rc.PollOnly = c.cfg.Dialect == sqlstore.DialectPostgres && c.cfg.Pool == nil
 	rc.PeriodicJobs = []*river.PeriodicJob{c.reconcilePeriodicJob()}
 	if c.cfg.Retention > 0 {
 		rc.PeriodicJobs = append(rc.PeriodicJobs, c.cleanupPeriodicJob())
@@ -175,7 +177,7 @@ func (c *Client) Stopped() <-chan struct{} {
 // idempotent, and safe to run while other processes use the tables.
 func (c *Client) Migrate(ctx context.Context) error {
 	var driver riverdriver.Driver[*sql.Tx]
-	if c.cfg.Dialect == DialectSQLite {
+	if c.cfg.Dialect == sqlstore.DialectSQLite {
 		driver = riversqlite.New(c.cfg.DB)
 	} else {
 		driver = riverdatabasesql.New(c.cfg.DB)

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/triagem/triagem"
+	"github.com/triagem/triagem/sqlstore"
 )
 
 // webhookTarget answers with statuses in turn (the last one repeats) and
@@ -157,12 +158,41 @@ func TestConfigValidate(t *testing.T) {
 		require.Error(t, err, name)
 	}
 
-	c, err := New(Config{DB: d.db, Dialect: DialectSQLite, Handler: newFakeHandler(), Publisher: &fakePublisher{}})
+	c, err := New(Config{DB: d.db, Dialect: sqlstore.DialectSQLite, Handler: newFakeHandler(), Publisher: &fakePublisher{}})
 	require.NoError(t, err)
 	require.Equal(t, AnalyzeMaxAttemptsDefault, c.cfg.Analyze.MaxAttempts)
 	require.Equal(t, JobTimeoutDefault+RescueMarginDefault, c.cfg.RescueStuckJobsAfter)
 	require.Equal(t, FetchPollIntervalDefault, c.cfg.FetchPollInterval)
 	require.Equal(t, RetentionDefault, c.cfg.Retention)
+}
+
+func TestConfigSchemaFollowsTheStoresRule(t *testing.T) {
+	t.Parallel()
+
+	d := openSQLite(t)
+	valid := testConfig(d, newFakeHandler(), &fakePublisher{})
+	valid.Dialect = sqlstore.DialectPostgres
+	for schema, ok := range map[string]bool{
+		"":             true,
+		"triagem_jobs": true,
+		"_x9":          true,
+		strings.Repeat("s", sqlstore.SchemaMaxLength):   true,
+		strings.Repeat("s", sqlstore.SchemaMaxLength+1): false,
+		"Jobs":      false, // search_path would fold it to jobs
+		"9jobs":     false,
+		"jobs;drop": false,
+		`"jobs"`:    false,
+	} {
+		require.Equal(t, ok, sqlstore.ValidSchema(schema) || schema == "", "ValidSchema(%q)", schema)
+		cfg := valid
+		cfg.Schema = schema
+		_, err := New(cfg)
+		if ok {
+			require.NoError(t, err, "schema %q", schema)
+		} else {
+			require.Error(t, err, "schema %q", schema)
+		}
+	}
 }
 
 func TestEnqueueAnalyzeIsUniquePerCase(t *testing.T) {

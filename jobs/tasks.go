@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/triagem/triagem"
+	"github.com/triagem/triagem/sqlstore"
 )
 
 // Task list page sizes.
@@ -195,7 +196,7 @@ func (c *Client) listParams(f TaskFilter) (*river.JobListParams, int, error) {
 // argEquals compares a top-level string field of the job's args with the
 // named parameter of the same name. field is one of ours, never user input.
 func (c *Client) argEquals(field string) string {
-	if c.cfg.Dialect == DialectSQLite {
+	if c.cfg.Dialect == sqlstore.DialectSQLite {
 		return fmt.Sprintf("args ->> '$.%s' = @%s", field, field)
 	}
 	return fmt.Sprintf("args ->> '%s' = @%s", field, field)

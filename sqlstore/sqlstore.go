@@ -34,9 +34,20 @@ const SQLiteFileDefault = "triagem.db"
 // lock before failing with EUNAVAILABLE.
 const BusyTimeoutDefault = 5 * time.Second
 
+// SchemaMaxLength is the longest schema name WithSchema and jobs accept:
+// River's limit, Postgres's 63-byte names less a dot and the longest
+// notification topic ("river_leadership"), which River prefixes with the
+// schema. The store and River's tables share one search_path, so one rule
+// serves both.
+const SchemaMaxLength = 46
+
 // schemaPattern is what WithSchema accepts: a plain lower-case identifier, so
 // that it can go into search_path without quoting.
-var schemaPattern = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+var schemaPattern = regexp.MustCompile(fmt.Sprintf(`^[a-z_][a-z0-9_]{0,%d}$`, SchemaMaxLength-1))
+
+// ValidSchema reports whether name is a schema WithSchema accepts; jobs
+// checks its Schema with it.
+func ValidSchema(name string) bool { return schemaPattern.MatchString(name) }
 
 // Option changes how Open sets up a Store.
 type Option func(*options)

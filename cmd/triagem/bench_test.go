@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/triagem/triagem/internal/bench"
 )
 
 // TestBenchSmoke runs the whole benchmark with tiny numbers: the idle
@@ -56,11 +59,20 @@ func TestBenchRejectsBadFlags(t *testing.T) {
 	require.Error(t, run(context.Background(), []string{"bench", "-client"}, &stdout, &stderr))
 }
 
-func TestBenchPercentile(t *testing.T) {
-	d := []time.Duration{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
-	require.Equal(t, time.Duration(1), percentile(d, 0))
-	require.Equal(t, time.Duration(5), percentile(d, 50))
-	require.Equal(t, time.Duration(9), percentile(d, 99))
-	require.Equal(t, time.Duration(10), percentile(d, 100))
-	require.Zero(t, percentile(nil, 50))
+// TestBenchJSON checks that -json prints the report structs.
+func TestBenchJSON(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, []string{"bench", "-json",
+		"-streams", "5", "-subscribers", "2", "-events", "5", "-cases", "0",
+		"-idle", "50ms", "-heartbeat", "200ms", "-client-exe", binary,
+	}, &stdout, &stderr)
+	require.NoError(t, err, "stderr:\n%s", stderr.String())
+	var report bench.Report
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &report), stdout.String())
+	require.Equal(t, 5, report.Idle.Streams)
+	require.Equal(t, 5+bench.WarmStreams, report.Idle.ServerOpen)
+	require.Equal(t, 10, report.Latency.Delivered)
+	require.Nil(t, report.Throughput, "-cases 0 skips it")
 }

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/triagem/triagem/auth"
+	"github.com/triagem/triagem/internal/sse"
 	"github.com/triagem/triagem/internal/testenv"
 )
 
@@ -95,26 +96,20 @@ func readUntil(t *testing.T, url, token string, stop func(id, name string) bool)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	var events []string
-	var id string
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "id: "):
-			id = strings.TrimPrefix(line, "id: ")
-		case strings.HasPrefix(line, "event: "):
-			name := strings.TrimPrefix(line, "event: ")
-			if id != "" {
-				events = append(events, id+" "+name)
-			}
-			if stop(id, name) {
-				return events
-			}
-		case line == "":
-			id = ""
+	stopped := errors.New("stopped")
+	err = sse.ReadFrames(resp.Body, func(f sse.Frame) error {
+		if f.HasID {
+			events = append(events, f.ID+" "+f.Event)
 		}
+		if stop(f.ID, f.Event) {
+			return stopped
+		}
+		return nil
+	})
+	if errors.Is(err, stopped) {
+		return events
 	}
-	t.Fatalf("stream ended early: %v (%v)", events, sc.Err())
+	t.Fatalf("stream ended early: %v (%v)", events, err)
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"net"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/triagem/triagem/internal/sse"
 	"github.com/triagem/triagem/internal/testenv"
 )
 
@@ -85,61 +85,21 @@ func scrapeMetrics(t *testing.T, p *process) string {
 	return string(body)
 }
 
-// sseFrame is one event as a resuming client records it.
-type sseFrame struct{ id, name, data string }
-
-// resumingClient reads a stream like EventSource: it reconnects after a drop
-// with Last-Event-ID.
+// resumingClient records a stream read like EventSource: it reconnects
+// after a drop with Last-Event-ID.
 type resumingClient struct {
 	mu     sync.Mutex
-	frames []sseFrame
-	last   string
+	frames []sse.Frame
 }
 
 func (c *resumingClient) run(ctx context.Context, url, token string) {
-	for ctx.Err() == nil {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
+	f := &sse.Follower{URL: url, Token: token, Retry: 200 * time.Millisecond, RetryMax: 200 * time.Millisecond}
+	_ = f.Follow(ctx, func(fr sse.Frame) error {
 		c.mu.Lock()
-		if c.last != "" {
-			req.Header.Set("Last-Event-ID", c.last)
-		}
-		c.mu.Unlock()
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			c.read(resp.Body)
-			resp.Body.Close()
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
-
-func (c *resumingClient) read(body io.Reader) {
-	sc := bufio.NewScanner(body)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	var f sseFrame
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "id: "):
-			f.id = strings.TrimPrefix(line, "id: ")
-		case strings.HasPrefix(line, "event: "):
-			f.name = strings.TrimPrefix(line, "event: ")
-		case strings.HasPrefix(line, "data: "):
-			f.data = strings.TrimPrefix(line, "data: ")
-		case line == "" && f.name != "":
-			c.mu.Lock()
-			c.frames = append(c.frames, f)
-			if f.id != "" {
-				c.last = f.id
-			}
-			c.mu.Unlock()
-			f = sseFrame{}
-		}
-	}
+		defer c.mu.Unlock()
+		c.frames = append(c.frames, fr)
+		return nil
+	})
 }
 
 func (c *resumingClient) names() []string {
@@ -147,7 +107,7 @@ func (c *resumingClient) names() []string {
 	defer c.mu.Unlock()
 	var out []string
 	for _, f := range c.frames {
-		out = append(out, f.name)
+		out = append(out, f.Event)
 	}
 	return out
 }

@@ -256,6 +256,16 @@ func (a *app) issuer() *auth.Issuer {
 // serve runs the HTTP server and, when configured, the workers, until ctx
 // ends; then it closes streams, drains requests and stops the workers.
 func (a *app) serve(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	return a.serveOn(ctx, ln)
+}
+
+// serveOn is serve on a listener already open (the bench's, on port 0).
+func (a *app) serveOn(ctx context.Context, ln net.Listener) error {
+	defer ln.Close()
 	verifier, err := a.verifier(ctx)
 	if err != nil {
 		return fmt.Errorf("token verifier: %w", err)
@@ -295,10 +305,6 @@ func (a *app) serve(ctx context.Context) error {
 		return err
 	}
 	defer api.Close()
-	ln, err := net.Listen("tcp", a.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	srv := &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -7,13 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strconv"
 	"time"
 
+	"github.com/triagem/triagem"
 	"github.com/triagem/triagem/auth"
-	"github.com/triagem/triagem/httpapi"
+	"github.com/triagem/triagem/internal/sse"
 )
 
 // runTail follows a case's stream, printing one line per event, and
@@ -39,90 +39,32 @@ func runTail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		*token = t
 	}
-	t := &tailer{url: *base + "/api/v2/triage/stream/" + fs.Arg(0), token: *token, out: stdout, last: *from}
-	return t.run(ctx, stderr)
-}
-
-type tailer struct {
-	url   string
-	token string
-	out   io.Writer
-	last  int64
-}
-
-// errFinal marks an answer that reconnecting cannot fix.
-var errFinal = errors.New("final")
-
-func (t *tailer) run(ctx context.Context, stderr io.Writer) error {
-	backoff := 500 * time.Millisecond
-	for {
-		err := t.once(ctx)
-		if ctx.Err() != nil {
-			return nil
+	f := &sse.Follower{URL: *base + "/api/v2/triage/stream/" + fs.Arg(0), Token: *token}
+	if *from >= 0 {
+		f.LastID = strconv.FormatInt(*from, 10)
+	}
+	f.OnDrop = func(err error) {
+		fmt.Fprintf(stderr, "tail: stream ended (%v); reconnecting after id %q\n", err, f.LastID)
+	}
+	return f.Follow(ctx, func(fr sse.Frame) error {
+		if !fr.HasID && fr.Event == triagem.EventInitialState && f.LastID == "" {
+			f.LastID = snapshotPosition(fr.Data)
 		}
-		if errors.Is(err, errFinal) {
-			return err
-		}
-		fmt.Fprintf(stderr, "tail: stream ended (%v); reconnecting after id %d\n", err, t.last)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(backoff):
-		}
-		backoff = min(backoff*2, 10*time.Second)
-	}
-}
-
-func (t *tailer) once(ctx context.Context) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.url, nil)
-	if err != nil {
-		return fmt.Errorf("%w: %v", errFinal, err)
-	}
-	req.Header.Set("Accept", "text/event-stream")
-	req.Header.Set("Authorization", "Bearer "+t.token)
-	if t.last >= 0 {
-		req.Header.Set("Last-Event-ID", strconv.FormatInt(t.last, 10))
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
-			return fmt.Errorf("HTTP %d", resp.StatusCode)
-		}
-		return fmt.Errorf("%w: HTTP %d: %s", errFinal, resp.StatusCode, body)
-	}
-	err = httpapi.ReadFrames(resp.Body, func(f httpapi.Frame) error {
-		t.advance(f)
-		_, err := fmt.Fprintf(t.out, "%s\t%s\t%s\n", f.ID, f.Event, f.Data)
+		_, err := fmt.Fprintf(stdout, "%s\t%s\t%s\n", fr.ID, fr.Event, fr.Data)
 		return err
 	})
-	if err == nil {
-		err = io.EOF
-	}
-	return err
 }
 
-// advance moves the resume position: to an event's id, or, before any
-// event, to the snapshot's last_event_id so a reconnect misses nothing.
-func (t *tailer) advance(f httpapi.Frame) {
-	if f.HasID {
-		if n, err := strconv.ParseInt(f.ID, 10, 64); err == nil {
-			t.last = n
-		}
-		return
+// snapshotPosition is the initial_state's last_event_id: where a reconnect
+// resumes before any event came, so that it misses nothing.
+func snapshotPosition(data string) string {
+	var snap struct {
+		LastEventID int64 `json:"last_event_id"`
 	}
-	if f.Event == "initial_state" && t.last < 0 {
-		var snap struct {
-			LastEventID int64 `json:"last_event_id"`
-		}
-		if json.Unmarshal([]byte(f.Data), &snap) == nil {
-			t.last = snap.LastEventID
-		}
+	if json.Unmarshal([]byte(data), &snap) != nil {
+		return ""
 	}
+	return strconv.FormatInt(snap.LastEventID, 10)
 }
 
 func envOr(name, def string) string {

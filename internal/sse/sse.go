@@ -1,4 +1,7 @@
-package httpapi
+// Package sse reads server-sent event streams as a browser's EventSource
+// does. It is the one client-side parser: `triagem tail`, the bench and the
+// tests all read streams through it.
+package sse
 
 import (
 	"bufio"
@@ -18,8 +21,7 @@ type Frame struct {
 
 // ReadFrames parses an SSE stream as the WHATWG algorithm does (CR, LF or
 // CRLF line ends; comments ignored; data lines joined by \n) and calls fn
-// for each event. It returns fn's error, the reader's, or nil at EOF. Used by
-// `triagem tail` and by tests.
+// for each event. It returns fn's error, the reader's, or nil at EOF.
 func ReadFrames(r io.Reader, fn func(Frame) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), 1<<20)
