@@ -38,6 +38,12 @@ type Verifier interface {
 	Verify(ctx context.Context, token string) (Identity, error)
 }
 
+// Every verifier here passes the contract suite in auth/authtest.
+var (
+	_ Verifier = (*HMAC)(nil)
+	_ Verifier = Either{}
+)
+
 // HMAC verifies HS256 tokens with a shared secret.
 type HMAC struct {
 	secret []byte

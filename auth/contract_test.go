@@ -52,3 +52,33 @@ func TestJWKSContract(t *testing.T) {
 		})
 	}
 }
+
+// TestEitherContract: the verifier used when Triagem issues its own session
+// tokens beside a firm's identity provider passes the contract for both
+// halves: HS256 against the secret, RS256 against the key set.
+func TestEitherContract(t *testing.T) {
+	either := func(t *testing.T) auth.Either {
+		srv := newJWKSServer(t, rsaJWK("rsa-a", &rsaKeyA().PublicKey))
+		jwks, err := auth.NewJWKS(context.Background(), auth.JWKSConfig{URL: srv.URL, HTTPClient: srv.Client()})
+		require.NoError(t, err)
+		return auth.Either{HMAC: auth.NewHMAC(testSecret), Other: jwks}
+	}
+	t.Run("HS256", func(t *testing.T) {
+		authtest.Run(t, func(t *testing.T) authtest.Setup {
+			return authtest.Setup{
+				Verifier:      either(t),
+				Sign:          func(t *testing.T, c jwt.Claims) string { return signHS256(t, testSecret, c) },
+				SignUntrusted: func(t *testing.T, c jwt.Claims) string { return signHS256(t, "another-secret-of-the-same-size", c) },
+			}
+		})
+	})
+	t.Run("RS256", func(t *testing.T) {
+		authtest.Run(t, func(t *testing.T) authtest.Setup {
+			return authtest.Setup{
+				Verifier:      either(t),
+				Sign:          func(t *testing.T, c jwt.Claims) string { return sign(t, jwt.SigningMethodRS256, "rsa-a", c, rsaKeyA()) },
+				SignUntrusted: func(t *testing.T, c jwt.Claims) string { return sign(t, jwt.SigningMethodRS256, "rsa-a", c, rsaKeyB()) },
+			}
+		})
+	})
+}

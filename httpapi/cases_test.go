@@ -13,7 +13,7 @@ import (
 
 	"github.com/triagem/triagem"
 	"github.com/triagem/triagem/bus"
-	"github.com/triagem/triagem/httpapi"
+	"github.com/triagem/triagem/internal/sse"
 	"github.com/triagem/triagem/internal/testenv"
 )
 
@@ -292,7 +292,7 @@ func testContactAndNotesNeverReachTheLogs(t *testing.T, f *fixture, logs *syncBu
 }
 
 // inboxUpdates reads the inbox stream until a frame for caseID named name.
-func inboxFrame(t *testing.T, c *streamClient, name, caseID string) httpapi.Frame {
+func inboxFrame(t *testing.T, c *streamClient, name, caseID string) sse.Frame {
 	t.Helper()
 	for {
 		fr := c.next(t)
@@ -345,7 +345,7 @@ func testInboxStream(t *testing.T, opts fixtureOpts) {
 
 	c2 := f.openSSE(staff, "/api/v2/inbox/stream", http.Header{"Last-Event-Id": {strconv.FormatInt(last, 10)}}, nil)
 	require.Equal(t, "initial_state", c2.next(t).Event)
-	var replayed []httpapi.Frame
+	var replayed []sse.Frame
 	for range 3 {
 		replayed = append(replayed, c2.next(t))
 	}
@@ -367,7 +367,7 @@ func testInboxStream(t *testing.T, opts fixtureOpts) {
 	require.NotContains(t, erased.Data, "status")
 }
 
-func inboxSeqs(t *testing.T, frames []httpapi.Frame) []int64 {
+func inboxSeqs(t *testing.T, frames []sse.Frame) []int64 {
 	t.Helper()
 	var out []int64
 	for _, fr := range frames {

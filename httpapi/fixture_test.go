@@ -92,7 +92,7 @@ func newFixture(t *testing.T, opts fixtureOpts) *fixture {
 	}
 	handler := &lateHandler{}
 	jc, err := jobs.New(jobs.Config{
-		DB: store.DB(), Dialect: jobs.DialectSQLite, Handler: handler, Publisher: b, Logger: log, Work: true,
+		DB: store.DB(), Dialect: sqlstore.DialectSQLite, Handler: handler, Publisher: b, Logger: log, Work: true,
 		Analyze:           jobs.KindConfig{MaxAttempts: max(1, opts.analyzeAttempts), RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond},
 		FetchPollInterval: 20 * time.Millisecond,
 		FetchCooldown:     5 * time.Millisecond,

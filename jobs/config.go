@@ -18,19 +18,6 @@ import (
 	"github.com/triagem/triagem/sqlstore"
 )
 
-// Dialect names the database the queue lives in: the store's, so it is the
-// store's type.
-//
-// Deprecated: use sqlstore.Dialect. The alias keeps callers that still name
-// jobs.Dialect compiling until they move.
-type Dialect = sqlstore.Dialect
-
-// Deprecated: use sqlstore.DialectSQLite and sqlstore.DialectPostgres.
-const (
-	DialectSQLite   = sqlstore.DialectSQLite
-	DialectPostgres = sqlstore.DialectPostgres
-)
-
 // Queue names. Each kind of work has its own queue so that a slow webhook
 // target can never hold back analyses.
 const (

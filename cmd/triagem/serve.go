@@ -114,7 +114,7 @@ func (a *app) openFlow() error {
 	a.jobs, err = jobs.New(jobs.Config{
 		DB:                  a.store.DB(),
 		Pool:                a.store.Pool(),
-		Dialect:             jobs.Dialect(a.store.Dialect()),
+		Dialect:             a.store.Dialect(),
 		Handler:             handler,
 		Publisher:           a.bus,
 		Logger:              a.log,
