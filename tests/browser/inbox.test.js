@@ -57,7 +57,7 @@ test("the inbox shows a new case live and sees it turn completed, over the inbox
 
   await talk(intake, dismissal);
   await resultCard(intake);
-  await until(async () => /Concluído/.test(await cases(inbox).filter({ hasText: "Trabalho" }).first().innerText().catch(() => "")),
+  await until(async () => /Concluído/.test(await cases(inbox).filter({ hasText: "Trabalhista" }).first().innerText().catch(() => "")),
     "the case to turn completed in the inbox");
 
   assert.equal(navigations, 1, "no reload");
@@ -67,7 +67,7 @@ test("the inbox shows a new case live and sees it turn completed, over the inbox
   await noInternalWords(inbox);
 
   // The case view and the firm's actions.
-  await cases(inbox).filter({ hasText: "Trabalho" }).first().click();
+  await cases(inbox).filter({ hasText: "Trabalhista" }).first().click();
   await inbox.getByRole("heading", { name: /^Atendimento de / }).waitFor();
   await inbox.getByRole("heading", { name: "Resultado da triagem" }).waitFor();
   await inbox.getByRole("button", { name: "Assumir o caso" }).click();
