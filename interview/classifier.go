@@ -23,52 +23,56 @@ type sparseDoc struct {
 	vals []float64
 }
 
-// scores returns the class scores of f (log-odds up to a constant).
-func (c *classifier) scores(f features) []float64 {
+// lookup returns the features of f that have weights, by ascending row:
+// scores are summed in that order, never in map order, so that the same
+// text always gives the same bits.
+func (c *classifier) lookup(f features) sparseDoc {
+	type entry struct {
+		row int32
+		val float64
+	}
+	found := make([]entry, 0, len(f))
+	for name, v := range f {
+		if row, ok := c.index[name]; ok {
+			found = append(found, entry{row, v})
+		}
+	}
+	slices.SortFunc(found, func(a, b entry) int { return int(a.row) - int(b.row) })
+	d := sparseDoc{rows: make([]int32, len(found)), vals: make([]float64, len(found))}
+	for i, e := range found {
+		d.rows[i], d.vals[i] = e.row, e.val
+	}
+	return d
+}
+
+// scores returns the class scores of d (log-odds up to a constant).
+func (c *classifier) scores(d sparseDoc) []float64 {
 	k := len(c.classes)
 	out := slices.Clone(c.bias)
-	for name, v := range f {
-		row, ok := c.index[name]
-		if !ok {
-			continue
-		}
+	for n, row := range d.rows {
 		w := c.weights[int(row)*k : int(row)*k+k]
 		for j := range out {
-			out[j] += v * float64(w[j])
+			out[j] += d.vals[n] * float64(w[j])
 		}
 	}
 	return out
 }
 
-// scoresOf returns the scores of the given classes only, in their order.
-func (c *classifier) scoresOf(f features, classes []int) []float64 {
+// scoresOf returns the scores of d for the given classes only, in their
+// order.
+func (c *classifier) scoresOf(d sparseDoc, classes []int) []float64 {
 	k := len(c.classes)
 	out := make([]float64, len(classes))
 	for i, j := range classes {
 		out[i] = c.bias[j]
 	}
-	for name, v := range f {
-		row, ok := c.index[name]
-		if !ok {
-			continue
-		}
+	for n, row := range d.rows {
 		base := int(row) * k
 		for i, j := range classes {
-			out[i] += v * float64(c.weights[base+j])
+			out[i] += d.vals[n] * float64(c.weights[base+j])
 		}
 	}
 	return out
-}
-
-// known counts the features of f the classifier has weights for.
-func (c *classifier) known(f features) int {
-	n := 0
-	for name := range f {
-		if _, ok := c.index[name]; ok {
-			n++
-		}
-	}
-	return n
 }
 
 // Logistic regression settings: enough epochs for the training loss to
@@ -85,14 +89,14 @@ const (
 
 // fitLogistic fits a multinomial logistic regression (softmax) by
 // stochastic gradient descent in a fixed pseudo-random order.
-func fitLogistic(docs []features, labels []int, classes []string) *classifier {
-	c, sparse := newClassifier(docs, classes)
+func fitLogistic(ix *featureIndex, labels []int, classes []string) *classifier {
+	c, sparse := ix.newClassifier(classes), ix.docs
 	k := len(classes)
-	order := make([]int, len(docs))
+	order := make([]int, len(sparse))
 	for i := range order {
 		order[i] = i
 	}
-	rng := rand.New(rand.NewPCG(logisticSeed, uint64(len(docs))))
+	rng := rand.New(rand.NewPCG(logisticSeed, uint64(len(sparse))))
 	probs := make([]float64, k)
 	step := 0
 	for epoch := range logisticEpochs {
@@ -132,8 +136,8 @@ const bayesAlpha = 0.05
 // fitBayes fits a multinomial naive Bayes model with uniform priors (the
 // corpus has about as many descriptions per area as the writers chose,
 // which says nothing about real frequencies).
-func fitBayes(docs []features, labels []int, classes []string) *classifier {
-	c, sparse := newClassifier(docs, classes)
+func fitBayes(ix *featureIndex, labels []int, classes []string) *classifier {
+	c, sparse := ix.newClassifier(classes), ix.docs
 	k := len(classes)
 	rows := len(c.index)
 	counts := make([]float64, rows*k)
@@ -153,38 +157,68 @@ func fitBayes(docs []features, labels []int, classes []string) *classifier {
 	return c
 }
 
-// newClassifier indexes every feature of docs (in sorted order, so the
-// rows never depend on map iteration) and returns zero weights.
-func newClassifier(docs []features, classes []string) (*classifier, []sparseDoc) {
-	var names []uint64
-	seen := map[uint64]bool{}
+// minDocFreq is how many training descriptions a feature must occur in to
+// get weights. Rarer features (a name, one typo, a word pair said once) fit
+// only the description they come from: dropping them halves the model
+// without changing what it reads (measured by cross-validation: see doc.go).
+// Three, not two, because a description and its rewording in the same
+// group often share their rare words.
+const minDocFreq = 3
+
+// featureIndex numbers the features that get weights and holds the
+// training documents over those rows. Both classifiers of a model share
+// one index.
+type featureIndex struct {
+	index map[uint64]int32
+	docs  []sparseDoc
+}
+
+// newFeatureIndex indexes the features of docs that occur in at least
+// minDocFreq of them, in sorted order, so the rows never depend on map
+// iteration.
+func newFeatureIndex(docs []features) *featureIndex {
+	df := map[uint64]int{}
 	for _, d := range docs {
 		for name := range d {
-			if !seen[name] {
-				seen[name] = true
-				names = append(names, name)
-			}
+			df[name]++
+		}
+	}
+	var names []uint64
+	for name, n := range df {
+		if n >= minDocFreq {
+			names = append(names, name)
 		}
 	}
 	slices.Sort(names)
-	c := &classifier{classes: classes, index: make(map[uint64]int32, len(names)), bias: make([]float64, len(classes))}
+	ix := &featureIndex{index: make(map[uint64]int32, len(names)), docs: make([]sparseDoc, len(docs))}
 	for i, name := range names {
-		c.index[name] = int32(i)
+		ix.index[name] = int32(i)
 	}
-	c.weights = make([]float32, len(names)*len(classes))
-	sparse := make([]sparseDoc, len(docs))
 	for i, d := range docs {
 		keys := make([]uint64, 0, len(d))
 		for name := range d {
-			keys = append(keys, name)
+			if _, ok := ix.index[name]; ok {
+				keys = append(keys, name)
+			}
 		}
 		slices.Sort(keys)
 		for _, name := range keys {
-			sparse[i].rows = append(sparse[i].rows, c.index[name])
-			sparse[i].vals = append(sparse[i].vals, d[name])
+			ix.docs[i].rows = append(ix.docs[i].rows, ix.index[name])
+			ix.docs[i].vals = append(ix.docs[i].vals, d[name])
 		}
 	}
-	return c, sparse
+	return ix
+}
+
+// newClassifier returns a classifier over the index's rows with zero
+// weights.
+func (ix *featureIndex) newClassifier(classes []string) *classifier {
+	return &classifier{
+		classes: classes,
+		index:   ix.index,
+		weights: make([]float32, len(ix.index)*len(classes)),
+		bias:    make([]float64, len(classes)),
+	}
 }
 
 // softmax turns scores into probabilities in place.

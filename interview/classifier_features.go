@@ -2,6 +2,7 @@ package interview
 
 import (
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -105,20 +106,32 @@ func addCharGrams(f features, w string) {
 }
 
 // normalise damps repeated features (log(1+count)) and scales f to unit
-// length.
+// length. The squared length is summed by distinct count, in ascending
+// order: a float sum over the map would depend on its iteration order, and
+// the same text must always give the same bits (the fitted model is
+// compared byte for byte). Counts are multiples of charGramWeight, so there
+// are only a few distinct ones.
 func normalise(f features) {
+	tally := map[float64]int{}
+	for _, v := range f {
+		tally[v]++
+	}
+	counts := make([]float64, 0, len(tally))
+	for c := range tally {
+		counts = append(counts, c)
+	}
+	slices.Sort(counts)
 	sum := 0.0
-	for k, v := range f {
-		v = math.Log1p(v)
-		f[k] = v
-		sum += v * v
+	for _, c := range counts {
+		v := math.Log1p(c)
+		sum += float64(tally[c]) * v * v
 	}
 	if sum == 0 {
 		return
 	}
 	norm := math.Sqrt(sum)
 	for k, v := range f {
-		f[k] = v / norm
+		f[k] = math.Log1p(v) / norm
 	}
 }
 

@@ -25,7 +25,10 @@
 //     → "demit"), pairs of consecutive stems, and the character 3- to
 //     5-grams of each word (typos: "trabaiava" shares most grams with
 //     "trabalhava"); function words dropped; log-damped counts, unit length;
-//     features hashed to 64 bits.
+//     features hashed to 64 bits; only features found in at least three
+//     training descriptions get weights (rarer ones fit nothing but the
+//     description they come from: dropping them halves the model and
+//     leaves the cross-validated area accuracy as it was).
 //   - The lexicon: about 2,000 phrases written for this engine, each with an
 //     area, often a subarea, and a weight 1–5, matched on stems, longest
 //     phrase first (so "pensão por morte" is not also "pensão"); a phrase
@@ -42,16 +45,32 @@
 //     so they never dilute the estimate; every turn re-reads the whole
 //     conversation.
 //
-// The classifiers are fitted from the corpus embedded with go:embed
-// (testdata/corpus/*.jsonl, see testdata/WRITING.md) the first time the
-// process needs them (New does it up front), deterministically (fixed
-// example order and seed), and kept for the life of the process behind a
-// sync.OnceValue: an immutable value, not mutable state. Measured on the
-// 684 shipped descriptions (BenchmarkShippedModel; CPU time, one core):
-// about 0.7 s to fit, 95 MiB allocated while fitting, 14 MiB retained
-// (28,000 features); it grows linearly with the corpus. Reading a
-// ten-message conversation costs about 0.3 ms of CPU, a whole turn about
-// 0.9 ms (BenchmarkEstimateArea, BenchmarkNext). `triagem eval` measures the
+// The classifiers are fitted ahead of time, not at start-up: go generate
+// ./interview/ runs internal/genmodel, which fits them from the corpus
+// embedded with go:embed (testdata/corpus/*.jsonl, see testdata/WRITING.md)
+// deterministically (fixed example order and seed, sums in a fixed order:
+// the same corpus gives the same bytes) and writes model.bin (format in
+// model_file.go: float32 weights as fitted, sparse rows for the naive Bayes
+// matrix, a header with SHA-256 hashes of the corpus files and of the fit
+// and feature settings). The package embeds model.bin and decodes it the
+// first time the process needs it (New does it up front), keeping it for
+// the life of the process behind a sync.OnceValue: an immutable value, not
+// mutable state. TestShippedModelIsCurrent fails when the corpus or the
+// settings no longer match the file's hashes, and
+// TestShippedModelMatchesFreshFit (skipped by -short) when a fresh fit
+// would not give the same bytes: after changing either, run go generate
+// ./interview/ and commit model.bin. Fit stays for triagem eval -cv, which
+// refits on every fold.
+//
+// Measured on the 1,772 shipped descriptions (one core): model.bin is
+// 2.9 MB (19,533 features, 17 areas, 98 subareas); decoding it takes about
+// 8 ms and allocates 9.6 MiB (BenchmarkLoadShippedModel), and the first New
+// of a process, lexicon included, about 25 ms, against 1.3–1.6 s and
+// 185 MiB allocated when the model was fitted at start-up. Fitting costs
+// about 1 s and 115 MiB allocated (BenchmarkFitModel), paid only by go
+// generate and by each fold of a cross-validation. Reading a ten-message
+// conversation costs about 0.35 ms of CPU, a whole turn about 0.9 ms
+// (BenchmarkEstimateArea, BenchmarkNext). `triagem eval` measures the
 // accuracy (README: "The engine, measured").
 //
 // Complexity is the subarea's base plus weighted factors (complexity.go);

@@ -55,9 +55,9 @@ var _ triagem.Interviewer = (*Interviewer)(nil)
 
 // New returns an Interviewer; see Config for the defaults.
 //
-// The first New of a process fits the area model from the embedded corpus
-// (see the package documentation for what it costs), so that the first
-// client's turn does not wait for it.
+// The first New of a process decodes the area model fitted ahead of time
+// (model.bin; the package documentation says what it costs), so that the
+// first client's turn does not wait for it.
 func New(cfg Config) *Interviewer {
 	defaultModel()
 	return &Interviewer{cfg: cfg.WithDefaults()}

@@ -40,49 +40,54 @@ const (
 	minRankedScore = 0.01
 )
 
-// shippedModel is the model fitted from the embedded corpus, built on first
+// shippedModel is the model fitted ahead of time from the embedded corpus
+// (model.bin, written by go generate: see model_file.go), decoded on first
 // use and kept for the life of the process. It is a sync.OnceValue over an
-// immutable value, not mutable global state: fitting is deterministic, so
-// every process holds the same model. Building it costs what the package
-// documentation states (see doc.go).
+// immutable value, not mutable global state. Decoding it costs what the
+// package documentation states (see doc.go).
 var shippedModel = sync.OnceValue(func() *engineModel {
-	exs, err := ShippedCorpus()
+	m, err := decodeModel(shippedModelFile)
 	if err != nil {
-		panic(fmt.Sprintf("interview: embedded corpus: %v", err)) // a build defect, caught by every test
+		panic(fmt.Sprintf("interview: embedded %s: %v (run go generate ./interview/)", modelFileName, err)) // a build defect, caught by every test
 	}
-	return fitModel(exs)
+	return m
 })
 
-// defaultModel returns the model fitted from the shipped corpus.
+// defaultModel returns the shipped model.
 func defaultModel() *engineModel { return shippedModel() }
+
+// modelClasses are the classes of the two classifiers, in taxonomy order:
+// area slugs, and "area/subarea" keys.
+func modelClasses() (areas, subareas []string) {
+	for _, info := range triagem.Taxonomy() {
+		areas = append(areas, string(info.ID))
+		for _, s := range info.Subareas {
+			subareas = append(subareas, subareaKey(info.ID, s.ID))
+		}
+	}
+	return areas, subareas
+}
 
 // fitModel fits the classifiers on examples; the lexicon is fixed.
 func fitModel(exs []Example) *engineModel {
+	areaClasses, subClasses := modelClasses()
 	docs := make([]features, len(exs))
 	areaLabels, subLabels := make([]int, len(exs)), make([]int, len(exs))
-	areaClasses := make([]string, 0, len(triagem.Areas()))
-	for _, a := range triagem.Areas() {
-		areaClasses = append(areaClasses, string(a))
-	}
-	var subClasses []string
-	for _, info := range triagem.Taxonomy() {
-		for _, s := range info.Subareas {
-			subClasses = append(subClasses, subareaKey(info.ID, s.ID))
-		}
-	}
 	for i, ex := range exs {
 		docs[i] = textFeatures(ex.Messages)
 		areaLabels[i] = slices.Index(areaClasses, string(ex.Area))
 		sub := cmpSubarea(ex.Area, ex.Subarea)
 		subLabels[i] = slices.Index(subClasses, subareaKey(ex.Area, sub))
 	}
-	m := &engineModel{
-		area:       fitLogistic(docs, areaLabels, areaClasses),
-		subarea:    fitBayes(docs, subLabels, subClasses),
-		subareasOf: map[triagem.Area][]int{},
-		terms:      sharedTerms(),
-	}
-	for j, c := range subClasses {
+	ix := newFeatureIndex(docs)
+	return newEngineModel(fitLogistic(ix, areaLabels, areaClasses), fitBayes(ix, subLabels, subClasses))
+}
+
+// newEngineModel puts fitted (or decoded) classifiers together with the
+// lexicon.
+func newEngineModel(area, subarea *classifier) *engineModel {
+	m := &engineModel{area: area, subarea: subarea, subareasOf: map[triagem.Area][]int{}, terms: sharedTerms()}
+	for j, c := range subarea.classes {
 		a, _, _ := strings.Cut(c, "/")
 		m.subareasOf[triagem.Area(a)] = append(m.subareasOf[triagem.Area(a)], j)
 	}
@@ -106,7 +111,8 @@ func (m *engineModel) estimateArea(client []string) areaEstimate {
 	toks := stemsOf(words)
 	lexArea, lexSub := m.terms.score(toks)
 
-	scores := m.area.scores(f)
+	known := m.area.lookup(f)
+	scores := m.area.scores(known)
 	for i, c := range m.area.classes {
 		scores[i] += lexiconWeight * lexArea[triagem.Area(c)]
 	}
@@ -139,7 +145,7 @@ func (m *engineModel) estimateArea(client []string) areaEstimate {
 	if len(est.Ranked) > 1 {
 		est.Margin -= est.Ranked[1].Score
 	}
-	est.Evidence = areaEvidence(lexArea[est.Area], len(toks), m.area.known(f))
+	est.Evidence = areaEvidence(lexArea[est.Area], len(toks), len(known.rows))
 	est.Subarea = est.Area.GeneralSubarea()
 	if est.Evidence >= minSubareaEvidence {
 		est.Subarea = m.bestSubarea(est.Area, f, lexSub)
@@ -154,7 +160,7 @@ func (m *engineModel) bestSubarea(area triagem.Area, f features, lexSub map[tria
 	if len(cols) == 0 {
 		return area.GeneralSubarea()
 	}
-	scores := m.subarea.scoresOf(f, cols)
+	scores := m.subarea.scoresOf(m.subarea.lookup(f), cols)
 	best := 0
 	for i, j := range cols {
 		_, s, _ := strings.Cut(m.subarea.classes[j], "/")

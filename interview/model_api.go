@@ -11,8 +11,8 @@ type Model struct{ m *engineModel }
 // give the same model).
 func Fit(exs []Example) *Model { return &Model{m: fitModel(exs)} }
 
-// ShippedModel is the model the engine uses, fitted from the embedded
-// corpus.
+// ShippedModel is the model the engine uses: the one fitted from the
+// embedded corpus by go generate (model.bin).
 func ShippedModel() *Model { return &Model{m: defaultModel()} }
 
 // Classification is a model's reading of a description.
