@@ -314,42 +314,53 @@ func (l UrgencyLevel) HourRange() (minHours, maxHours int) {
 	return 0, 0
 }
 
-// MarshalJSON renders the summary pages show: slugs with their display
-// names, the urgency in words, and the firm's handling.
-func (s CaseSummary) MarshalJSON() ([]byte, error) {
-	type handling struct {
-		State    HandlingState `json:"state"`
-		Assignee string        `json:"assignee"`
-	}
+// CaseUpdated is sent on the firm's inbox after every committed change of
+// a case (started, a turn, completed, failed): the case's summary as the
+// list shows it, slugs with their display names. A case list (GET
+// /api/v2/triage/cases) shows the same object per case.
+type CaseUpdated struct {
+	CaseID       string          `json:"case_id"`
+	Status       Status          `json:"status"`
+	AreaID       Area            `json:"area_id,omitempty"`
+	Area         string          `json:"area,omitempty"`
+	Subarea      Subarea         `json:"subarea,omitempty"`
+	SubareaName  string          `json:"subarea_name,omitempty"`
+	UrgencyH     int             `json:"urgency_h,omitempty"`
+	UrgencyLevel UrgencyLevel    `json:"urgency_level,omitempty"`
+	Summary      string          `json:"summary,omitempty"`
+	Complexity   Complexity      `json:"complexity,omitempty"`
+	Handling     SummaryHandling `json:"handling"`
+	HasContact   bool            `json:"has_contact"`
+	ConsentAt    time.Time       `json:"consent_at,omitzero"`
+	StartedAt    time.Time       `json:"started_at"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+}
+
+// SummaryHandling is the firm's handling as a case summary shows it: a
+// case nobody has touched yet is new.
+type SummaryHandling struct {
+	State    HandlingState `json:"state"`
+	Assignee string        `json:"assignee"`
+}
+
+// Updated is the summary as pages see it: the inbox's case_updated payload.
+func (s CaseSummary) Updated() CaseUpdated {
 	c := s.Case
-	v := struct {
-		CaseID       string       `json:"case_id"`
-		Status       Status       `json:"status"`
-		AreaID       Area         `json:"area_id,omitempty"`
-		Area         string       `json:"area,omitempty"`
-		Subarea      Subarea      `json:"subarea,omitempty"`
-		SubareaName  string       `json:"subarea_name,omitempty"`
-		UrgencyH     int          `json:"urgency_h,omitempty"`
-		UrgencyLevel UrgencyLevel `json:"urgency_level,omitempty"`
-		Summary      string       `json:"summary,omitempty"`
-		Complexity   Complexity   `json:"complexity,omitempty"`
-		Handling     handling     `json:"handling"`
-		HasContact   bool         `json:"has_contact"`
-		ConsentAt    time.Time    `json:"consent_at,omitzero"`
-		StartedAt    time.Time    `json:"started_at"`
-		UpdatedAt    time.Time    `json:"updated_at"`
-	}{
+	u := CaseUpdated{
 		CaseID: c.ID, Status: c.Status, AreaID: c.Area, Area: c.Area.Name(),
 		Subarea: c.Subarea, SubareaName: SubareaName(c.Subarea),
 		UrgencyH: c.UrgencyH, Summary: c.Summary, Complexity: c.Complexity,
-		Handling:   handling{State: cmpHandling(s.Handling), Assignee: s.Assignee},
+		Handling:   SummaryHandling{State: cmpHandling(s.Handling), Assignee: s.Assignee},
 		HasContact: s.HasContact, ConsentAt: c.ConsentAt, StartedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
 	if c.UrgencyH > 0 {
-		v.UrgencyLevel = UrgencyLevelFor(c.UrgencyH).ID
+		u.UrgencyLevel = UrgencyLevelFor(c.UrgencyH).ID
 	}
-	return json.Marshal(v)
+	return u
 }
+
+// MarshalJSON renders the summary pages show (see Updated).
+func (s CaseSummary) MarshalJSON() ([]byte, error) { return json.Marshal(s.Updated()) }
 
 func cmpHandling(h HandlingState) HandlingState {
 	if h == "" {

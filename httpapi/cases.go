@@ -191,7 +191,7 @@ func (s *Server) inboxSnapshot(ctx context.Context) ([]byte, error) {
 }
 
 func inboxState(head int64) ([]byte, error) {
-	return json.Marshal(map[string]any{"last_event_id": head})
+	return json.Marshal(triagem.InboxInitialState{LastEventID: head})
 }
 
 // renderInboxEvent is the event's payload (a case summary, whose case_id

@@ -226,11 +226,14 @@ func subscriptionEnd(err error) string {
 // snapshot so that the client has the current state at once.
 func (s *Server) appendBusEvent(st *stream, ev triagem.Event) error {
 	if ev.Name == triagem.EventResync {
-		resync := map[string]any{"last_event_id": ev.Seq}
+		resync := triagem.Resync{LastEventID: ev.Seq}
 		if st.key != triagem.InboxChannel {
-			resync["case_id"] = ev.CaseID
+			resync.CaseID = ev.CaseID
 		}
-		data, _ := json.Marshal(resync)
+		data, err := json.Marshal(resync)
+		if err != nil {
+			return err
+		}
 		st.buf = appendEvent(st.buf, strconv.FormatInt(ev.Seq, 10), triagem.EventResync, data)
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 		defer cancel()

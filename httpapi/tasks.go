@@ -53,7 +53,7 @@ func (s *Server) admin(h handler) handler {
 func (s *Server) handleTaskList(w http.ResponseWriter, r *http.Request, p orchestrator.Principal) error {
 	q := r.URL.Query()
 	f := jobs.TaskFilter{
-		State:  jobs.TaskState(q.Get("state")),
+		State:  triagem.TaskState(q.Get("state")),
 		Kind:   q.Get("kind"),
 		CaseID: q.Get("case_id"),
 		Cursor: q.Get("cursor"),

@@ -136,7 +136,7 @@ func (f *fixture) queueStat(admin, queue string) jobs.QueueStat {
 	return jobs.QueueStat{}
 }
 
-func isCompleted(t jobs.Task) bool { return t.State == jobs.TaskCompleted }
+func isCompleted(t jobs.Task) bool { return t.State == triagem.TaskCompleted }
 
 // waitCompleted waits for a case to complete and then for its analyze task:
 // River records a job's completion shortly after the work returns, so the
@@ -174,7 +174,7 @@ func TestTasksAreVisibleToTheirOwnersOnly(t *testing.T) {
 	require.Equal(t, jobs.QueueAnalysis, aliceTask.Queue)
 	require.Equal(t, aliceCase, aliceTask.CaseID)
 	require.Equal(t, "alice", aliceTask.OwnerID)
-	require.Equal(t, jobs.TaskCompleted, aliceTask.State)
+	require.Equal(t, triagem.TaskCompleted, aliceTask.State)
 	require.Equal(t, 1, aliceTask.Attempt)
 	require.Empty(t, aliceTask.Errors)
 	require.NotNil(t, aliceTask.FinalizedAt)
@@ -254,7 +254,7 @@ func TestTaskActionsAreForAdmins(t *testing.T) {
 	})
 	// Nothing the refused requests asked for happened.
 	task := f.task(alice, id)
-	require.Equal(t, jobs.TaskCompleted, task.State)
+	require.Equal(t, triagem.TaskCompleted, task.State)
 	require.Equal(t, 1, task.Attempt)
 	require.False(t, f.queueStat(f.token("root", triagem.RoleAdmin), jobs.QueueAnalysis).Paused)
 }
@@ -414,7 +414,7 @@ func TestAnalysisThatExhaustsItsAttemptsFailsTheCase(t *testing.T) {
 	f.expectProblem(http.MethodGet, "/api/v2/triage/result/"+caseID, alice, nil, http.StatusConflict, triagem.ENOTREADY)
 
 	// River records the task's end shortly after the case is marked failed.
-	task := f.waitTask(alice, f.analyzeTask(alice, caseID).ID, "failed", func(t jobs.Task) bool { return t.State == jobs.TaskFailed })
+	task := f.waitTask(alice, f.analyzeTask(alice, caseID).ID, "failed", func(t jobs.Task) bool { return t.State == triagem.TaskFailed })
 	require.Equal(t, 2, task.Attempt)
 	require.Equal(t, 2, task.MaxAttempts)
 	require.Len(t, task.Errors, 2)
@@ -429,22 +429,22 @@ func TestAnalysisThatExhaustsItsAttemptsFailsTheCase(t *testing.T) {
 	c := f.openStream(alice, caseID, nil, url.Values{"last_event_id": {"0"}})
 	require.Equal(t, "initial_state", c.next(t).Event)
 	frames := c.until(t, "triage_failed")
-	var states []jobs.TaskState
+	var states []triagem.TaskState
 	var failedAt, triageFailedAt int
 	for i, fr := range frames {
 		switch fr.Event {
 		case "task_update":
-			var u jobs.TaskUpdate
+			var u triagem.TaskUpdate
 			require.NoError(t, json.Unmarshal([]byte(fr.Data), &u))
 			require.Equal(t, task.ID, u.TaskID)
 			require.Equal(t, jobs.KindAnalyze, u.Kind)
 			require.Equal(t, 2, u.MaxAttempts)
 			switch u.State {
-			case jobs.TaskRetrying:
+			case triagem.TaskRetrying:
 				require.Equal(t, 1, u.Attempt)
 				require.Contains(t, u.Error, errAnalyzerDown.Error())
 				require.NotNil(t, u.NextAttemptAt)
-			case jobs.TaskFailed:
+			case triagem.TaskFailed:
 				require.Equal(t, 2, u.Attempt)
 				require.Contains(t, u.Error, errAnalyzerDown.Error())
 				failedAt = i
@@ -458,14 +458,14 @@ func TestAnalysisThatExhaustsItsAttemptsFailsTheCase(t *testing.T) {
 			require.Contains(t, data["error"], errAnalyzerDown.Error())
 		}
 	}
-	require.Contains(t, states, jobs.TaskQueued)
-	var worked []jobs.TaskState
+	require.Contains(t, states, triagem.TaskQueued)
+	var worked []triagem.TaskState
 	for _, s := range states {
-		if s != jobs.TaskQueued {
+		if s != triagem.TaskQueued {
 			worked = append(worked, s)
 		}
 	}
-	require.Equal(t, []jobs.TaskState{jobs.TaskRunning, jobs.TaskRetrying, jobs.TaskRunning, jobs.TaskFailed}, worked, "all: %v", states)
+	require.Equal(t, []triagem.TaskState{triagem.TaskRunning, triagem.TaskRetrying, triagem.TaskRunning, triagem.TaskFailed}, worked, "all: %v", states)
 	require.Greater(t, triageFailedAt, failedAt, "triage_failed follows the task's failure")
 	require.Equal(t, "triage_failed", frames[len(frames)-1].Event)
 
@@ -475,14 +475,14 @@ func TestAnalysisThatExhaustsItsAttemptsFailsTheCase(t *testing.T) {
 	resp := f.call(http.MethodPost, taskPath(task.ID)+"/retry", admin, nil, &retried)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%+v", retried)
 	require.Equal(t, task.ID, retried.ID)
-	require.Contains(t, []jobs.TaskState{jobs.TaskQueued, jobs.TaskRunning}, retried.State)
+	require.Contains(t, []triagem.TaskState{triagem.TaskQueued, triagem.TaskRunning}, retried.State)
 	require.Equal(t, caseID, retried.CaseID)
 	require.Equal(t, "alice", retried.OwnerID)
 	require.JSONEq(t, string(task.Args), string(retried.Args))
 	require.Equal(t, 3, retried.MaxAttempts, "an exhausted task gets one more attempt")
 
 	again := f.waitTask(alice, task.ID, "run again", func(t jobs.Task) bool {
-		return t.Attempt > task.Attempt && t.State == jobs.TaskFailed
+		return t.Attempt > task.Attempt && t.State == triagem.TaskFailed
 	})
 	require.Equal(t, 3, again.Attempt)
 	require.Len(t, again.Errors, 3)
@@ -492,23 +492,23 @@ func TestAnalysisThatExhaustsItsAttemptsFailsTheCase(t *testing.T) {
 
 	// The retry is on the stream too ("queued" is published by the request
 	// and may race the worker's "running").
-	var after []jobs.TaskState
+	var after []triagem.TaskState
 	for {
 		fr := c.next(t)
 		if fr.Event != "task_update" {
 			continue
 		}
-		var u jobs.TaskUpdate
+		var u triagem.TaskUpdate
 		require.NoError(t, json.Unmarshal([]byte(fr.Data), &u))
 		require.Equal(t, task.ID, u.TaskID)
 		after = append(after, u.State)
-		if u.State == jobs.TaskFailed {
+		if u.State == triagem.TaskFailed {
 			require.Equal(t, 3, u.Attempt)
 			break
 		}
 	}
-	require.ElementsMatch(t, []jobs.TaskState{jobs.TaskQueued, jobs.TaskRunning, jobs.TaskFailed}, after)
-	require.Equal(t, jobs.TaskFailed, after[len(after)-1])
+	require.ElementsMatch(t, []triagem.TaskState{triagem.TaskQueued, triagem.TaskRunning, triagem.TaskFailed}, after)
+	require.Equal(t, triagem.TaskFailed, after[len(after)-1])
 	require.Equal(t, "failed", f.waitStatus(alice, caseID, "failed").Status)
 
 	// Once the analyzer is back, a retry completes the case.
@@ -541,21 +541,21 @@ func TestPausedQueueHoldsAnalysisUntilResumed(t *testing.T) {
 	// A modest check of absence: across several polls the task stays queued
 	// and the case analyzing.
 	for range 5 {
-		require.Equal(t, jobs.TaskQueued, f.task(alice, task.ID).State)
+		require.Equal(t, triagem.TaskQueued, f.task(alice, task.ID).State)
 		require.Equal(t, "analyzing", f.status(alice, s.CaseID).Status)
 		time.Sleep(100 * time.Millisecond)
 	}
 	stat := f.queueStat(admin, jobs.QueueAnalysis)
 	require.True(t, stat.Paused)
-	require.GreaterOrEqual(t, stat.ByState[string(jobs.TaskQueued)], 1)
+	require.GreaterOrEqual(t, stat.ByState[string(triagem.TaskQueued)], 1)
 	require.False(t, f.queueStat(admin, jobs.QueueNotifications).Paused, "only the analysis queue is paused")
 
 	f.queueAction(admin, jobs.QueueAnalysis, "resume")
 	require.Equal(t, task.ID, f.waitCompleted(alice, s.CaseID).ID)
 	stat = f.queueStat(admin, jobs.QueueAnalysis)
 	require.False(t, stat.Paused)
-	require.Zero(t, stat.ByState[string(jobs.TaskQueued)])
-	require.GreaterOrEqual(t, stat.ByState[string(jobs.TaskCompleted)], 1)
+	require.Zero(t, stat.ByState[string(triagem.TaskQueued)])
+	require.GreaterOrEqual(t, stat.ByState[string(triagem.TaskCompleted)], 1)
 
 	f.expectProblem(http.MethodPost, "/api/v2/tasks/queues/no-such-queue/pause", admin, nil, http.StatusNotFound, triagem.ENOTFOUND)
 }
@@ -569,16 +569,16 @@ func TestCancelQueuedTask(t *testing.T) {
 	f.pauseAnalysis(admin)
 	caseID := f.forceAnalysis(alice)
 	task := f.analyzeTask(alice, caseID)
-	require.Equal(t, jobs.TaskQueued, task.State)
+	require.Equal(t, triagem.TaskQueued, task.State)
 	c := f.openStream(alice, caseID, nil, url.Values{"last_event_id": {"0"}})
 
 	var cancelled jobs.Task
 	resp := f.call(http.MethodPost, taskPath(task.ID)+"/cancel", admin, nil, &cancelled)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%+v", cancelled)
 	require.Equal(t, task.ID, cancelled.ID)
-	require.Equal(t, jobs.TaskCancelled, cancelled.State)
+	require.Equal(t, triagem.TaskCancelled, cancelled.State)
 	require.NotNil(t, cancelled.FinalizedAt)
-	require.Equal(t, jobs.TaskCancelled, f.task(alice, task.ID).State)
+	require.Equal(t, triagem.TaskCancelled, f.task(alice, task.ID).State)
 	require.Equal(t, []int64{task.ID}, taskIDs(f.tasks(alice, "state=cancelled").Tasks))
 	// With its analysis cancelled, the case does not wait for ever.
 	require.Contains(t, f.waitStatus(alice, caseID, "failed").Error, "cancelled")
@@ -588,9 +588,9 @@ func TestCancelQueuedTask(t *testing.T) {
 		if fr.Event != "task_update" {
 			continue
 		}
-		var u jobs.TaskUpdate
+		var u triagem.TaskUpdate
 		require.NoError(t, json.Unmarshal([]byte(fr.Data), &u))
-		if u.State == jobs.TaskCancelled {
+		if u.State == triagem.TaskCancelled {
 			require.Equal(t, task.ID, u.TaskID)
 			break
 		}
@@ -599,8 +599,8 @@ func TestCancelQueuedTask(t *testing.T) {
 	// Cancelling again leaves it as it is; an unknown task is not found.
 	resp = f.call(http.MethodPost, taskPath(task.ID)+"/cancel", admin, nil, &cancelled)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.Equal(t, jobs.TaskCancelled, cancelled.State)
+	require.Equal(t, triagem.TaskCancelled, cancelled.State)
 	f.expectProblem(http.MethodPost, taskPath(999999)+"/cancel", admin, nil, http.StatusNotFound, triagem.ENOTFOUND)
 	f.expectProblem(http.MethodPost, taskPath(999999)+"/retry", admin, nil, http.StatusNotFound, triagem.ENOTFOUND)
-	require.Equal(t, 1, f.queueStat(admin, jobs.QueueAnalysis).ByState[string(jobs.TaskCancelled)])
+	require.Equal(t, 1, f.queueStat(admin, jobs.QueueAnalysis).ByState[string(triagem.TaskCancelled)])
 }

@@ -92,27 +92,11 @@ func (s *Server) handleContinue(w http.ResponseWriter, r *http.Request, p orches
 	return nil
 }
 
-type statusResponse struct {
-	CaseID     string             `json:"case_id"`
-	Status     triagem.Status     `json:"status"`
-	FlowType   triagem.FlowType   `json:"flow_type"`
-	Complexity triagem.Complexity `json:"complexity"`
-	Confidence float64            `json:"confidence"`
-	Strategy   triagem.Strategy   `json:"strategy"`
-	Area       triagem.Area       `json:"area,omitempty"`
-	Questions  int                `json:"questions"`
-	// QuestionNumber is Questions under the name pages use.
-	QuestionNumber int       `json:"question_number"`
-	MaxQuestions   int       `json:"max_questions"`
-	StartedAt      time.Time `json:"started_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
-	LastEventID    int64     `json:"last_event_id"`
-	Error          string    `json:"error,omitempty"`
-}
-
-func (s *Server) newStatusResponse(st *orchestrator.Status) statusResponse {
+// newStatusResponse is GET /status's answer, also the case stream's
+// initial_state.
+func (s *Server) newStatusResponse(st *orchestrator.Status) triagem.InitialState {
 	c := st.Case
-	return statusResponse{
+	return triagem.InitialState{
 		CaseID:         c.ID,
 		Status:         c.Status,
 		FlowType:       c.Strategy.FlowType(),

@@ -40,7 +40,7 @@ func (c *Client) publishQueued(ctx context.Context, res *rivertype.JobInsertResu
 	if res.UniqueSkippedAsDuplicate {
 		return
 	}
-	c.publishTaskUpdate(ctx, res.Job, TaskUpdate{State: TaskQueued})
+	c.publishTaskUpdate(ctx, res.Job, triagem.TaskUpdate{State: triagem.TaskQueued})
 }
 
 // insertNotify queues the webhook delivery of a completed case.

@@ -18,41 +18,6 @@ import (
 // job's own context has expired.
 const publishTimeout = 5 * time.Second
 
-// TaskState is a task's state as clients see it, in task lists and in
-// task_update events.
-type TaskState string
-
-// Task states. River's states map onto them: available and pending are
-// queued, scheduled is scheduled, retryable is retrying, discarded is failed;
-// running, completed and cancelled keep their names. Events never carry
-// scheduled (a retry is announced as retrying with next_attempt_at).
-const (
-	TaskQueued    TaskState = "queued"
-	TaskScheduled TaskState = "scheduled"
-	TaskRunning   TaskState = "running"
-	TaskRetrying  TaskState = "retrying"
-	TaskCompleted TaskState = "completed"
-	TaskFailed    TaskState = "failed"
-	TaskCancelled TaskState = "cancelled"
-)
-
-// TaskStates lists every task state.
-var TaskStates = []TaskState{TaskQueued, TaskScheduled, TaskRunning, TaskRetrying, TaskCompleted, TaskFailed, TaskCancelled}
-
-// TaskUpdate is the payload of a task_update event (the bus adds case_id,
-// seq and timestamp).
-type TaskUpdate struct {
-	TaskID      int64     `json:"task_id"`
-	Kind        string    `json:"kind"`
-	State       TaskState `json:"state"`
-	Attempt     int       `json:"attempt"`
-	MaxAttempts int       `json:"max_attempts"`
-	// Error is why the attempt failed (retrying, failed, cancelled).
-	Error string `json:"error,omitempty"`
-	// NextAttemptAt is when a retrying task runs again.
-	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
-}
-
 // taskEvents is worker middleware: it runs in the process that works the
 // job, so every attempt's start and outcome are published exactly where they
 // happen, whichever instance that is. It also turns a panic into an error so
@@ -64,15 +29,15 @@ type taskEvents struct {
 }
 
 func (m *taskEvents) Work(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
-	m.c.publishTaskUpdate(ctx, job, TaskUpdate{State: TaskRunning})
+	m.c.publishTaskUpdate(ctx, job, triagem.TaskUpdate{State: triagem.TaskRunning})
 	err := m.workRecovering(ctx, job, doInner)
 	outcome := m.c.outcome(ctx, job, err)
 	m.c.publishTaskUpdate(ctx, job, outcome)
 	if job.Kind == KindAnalyze {
 		switch outcome.State {
-		case TaskFailed:
+		case triagem.TaskFailed:
 			m.c.failCase(ctx, job, fmt.Sprintf("analysis failed after %d attempts: %s", job.Attempt, outcome.Error))
-		case TaskCancelled:
+		case triagem.TaskCancelled:
 			// A job cancelled because its case is gone has nothing to mark.
 			if !triagem.IsCode(err, triagem.ENOTFOUND) {
 				m.c.failCase(ctx, job, "analysis cancelled: "+outcome.Error)
@@ -96,25 +61,25 @@ func (m *taskEvents) workRecovering(ctx context.Context, job *rivertype.JobRow, 
 // outcome is the state River will give the job for this result, mirroring
 // River's executor: cancel errors and remote cancellation cancel, the last
 // attempt's error discards, any other error retries.
-func (c *Client) outcome(ctx context.Context, job *rivertype.JobRow, err error) TaskUpdate {
+func (c *Client) outcome(ctx context.Context, job *rivertype.JobRow, err error) triagem.TaskUpdate {
 	if err == nil {
-		return TaskUpdate{State: TaskCompleted}
+		return triagem.TaskUpdate{State: triagem.TaskCompleted}
 	}
 	if snooze, ok := errors.AsType[*rivertype.JobSnoozeError](err); ok {
 		next := time.Now().UTC().Add(snooze.Duration)
-		return TaskUpdate{State: TaskScheduled, NextAttemptAt: &next}
+		return triagem.TaskUpdate{State: triagem.TaskScheduled, NextAttemptAt: &next}
 	}
 	if cancel, ok := errors.AsType[*rivertype.JobCancelError](err); ok {
-		return TaskUpdate{State: TaskCancelled, Error: errorText(cancel.Unwrap())}
+		return triagem.TaskUpdate{State: triagem.TaskCancelled, Error: errorText(cancel.Unwrap())}
 	}
 	if errors.Is(context.Cause(ctx), rivertype.ErrJobCancelledRemotely) {
-		return TaskUpdate{State: TaskCancelled, Error: err.Error()}
+		return triagem.TaskUpdate{State: triagem.TaskCancelled, Error: err.Error()}
 	}
 	if job.Attempt >= job.MaxAttempts {
-		return TaskUpdate{State: TaskFailed, Error: err.Error()}
+		return triagem.TaskUpdate{State: triagem.TaskFailed, Error: err.Error()}
 	}
 	next := time.Now().UTC().Add(c.retry.delay(job))
-	return TaskUpdate{State: TaskRetrying, Error: err.Error(), NextAttemptAt: &next}
+	return triagem.TaskUpdate{State: triagem.TaskRetrying, Error: err.Error(), NextAttemptAt: &next}
 }
 
 func errorText(err error) string {
@@ -142,7 +107,7 @@ func (c *Client) failCase(ctx context.Context, job *rivertype.JobRow, reason str
 // publishTaskUpdate completes u from the job row and publishes it on the
 // job's case stream. Jobs without a case (cleanup) publish nothing. A bus
 // failure is logged: the job's state in the database is what counts.
-func (c *Client) publishTaskUpdate(ctx context.Context, job *rivertype.JobRow, u TaskUpdate) {
+func (c *Client) publishTaskUpdate(ctx context.Context, job *rivertype.JobRow, u triagem.TaskUpdate) {
 	caseID := caseIDOf(job)
 	if caseID == "" {
 		return
@@ -152,7 +117,7 @@ func (c *Client) publishTaskUpdate(ctx context.Context, job *rivertype.JobRow, u
 	defer cancel()
 	data, err := triagem.EventData(u)
 	if err == nil {
-		_, err = c.cfg.Publisher.Publish(ctx, caseID, triagem.EventTaskUpdate, data)
+		_, err = c.cfg.Publisher.Publish(ctx, caseID, u.EventName(), data)
 	}
 	if err != nil {
 		c.log.ErrorContext(ctx, "task_update not published", "case_id", caseID, "task_id", job.ID,

@@ -176,7 +176,7 @@ func onlyTask(t *testing.T, c *Client, caseID, kind string) Task {
 }
 
 // waitTaskState polls until the case's task of kind is in state.
-func waitTaskState(t *testing.T, c *Client, caseID, kind string, state TaskState) Task {
+func waitTaskState(t *testing.T, c *Client, caseID, kind string, state triagem.TaskState) Task {
 	t.Helper()
 	var last Task
 	require.Eventually(t, func() bool {
@@ -309,16 +309,16 @@ func (p *fakePublisher) Publish(_ context.Context, caseID, name string, data jso
 
 // taskUpdates returns the case's task_update payloads for one kind, in
 // publication order.
-func (p *fakePublisher) taskUpdates(t *testing.T, caseID, kind string) []TaskUpdate {
+func (p *fakePublisher) taskUpdates(t *testing.T, caseID, kind string) []triagem.TaskUpdate {
 	t.Helper()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var out []TaskUpdate
+	var out []triagem.TaskUpdate
 	for _, ev := range p.events {
 		if ev.CaseID != caseID || ev.Name != triagem.EventTaskUpdate {
 			continue
 		}
-		var u TaskUpdate
+		var u triagem.TaskUpdate
 		require.NoError(t, json.Unmarshal(ev.Data, &u))
 		if u.Kind == kind {
 			out = append(out, u)
@@ -332,14 +332,14 @@ func (p *fakePublisher) taskUpdates(t *testing.T, caseID, kind string) []TaskUpd
 // start (and, under load, even retry) before that publish lands; so the
 // first "queued" is moved to the front (the only race there is: every later
 // update comes from the worker alone, in order).
-func states(updates []TaskUpdate) []TaskState {
-	out := make([]TaskState, len(updates))
+func states(updates []triagem.TaskUpdate) []triagem.TaskState {
+	out := make([]triagem.TaskState, len(updates))
 	for i, u := range updates {
 		out[i] = u.State
 	}
-	if i := slices.Index(out, TaskQueued); i > 0 {
+	if i := slices.Index(out, triagem.TaskQueued); i > 0 {
 		copy(out[1:i+1], out[:i])
-		out[0] = TaskQueued
+		out[0] = triagem.TaskQueued
 	}
 	return out
 }

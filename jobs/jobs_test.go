@@ -68,7 +68,7 @@ func TestAnalyzeExhaustsAttemptsAndFailsCase(t *testing.T) {
 
 		enqueue(t, c, id, "alice", true)
 
-		task := waitTaskState(t, c, id, KindAnalyze, TaskFailed)
+		task := waitTaskState(t, c, id, KindAnalyze, triagem.TaskFailed)
 		require.Equal(t, 3, task.Attempt)
 		require.Len(t, task.Errors, 3)
 		require.Contains(t, task.Errors[2].Message, errAnalyzer.Error())
@@ -80,13 +80,13 @@ func TestAnalyzeExhaustsAttemptsAndFailsCase(t *testing.T) {
 		require.Contains(t, fail.reason, errAnalyzer.Error())
 
 		updates := p.taskUpdates(t, id, KindAnalyze)
-		require.Equal(t, []TaskState{
-			TaskQueued, TaskRunning, TaskRetrying, TaskRunning, TaskRetrying, TaskRunning, TaskFailed,
+		require.Equal(t, []triagem.TaskState{
+			triagem.TaskQueued, triagem.TaskRunning, triagem.TaskRetrying, triagem.TaskRunning, triagem.TaskRetrying, triagem.TaskRunning, triagem.TaskFailed,
 		}, states(updates))
 		for i, u := range updates {
 			require.Equal(t, task.ID, u.TaskID)
 			require.Equal(t, 3, u.MaxAttempts)
-			if u.State == TaskRetrying {
+			if u.State == triagem.TaskRetrying {
 				require.NotNil(t, u.NextAttemptAt, "update %d", i)
 				require.Contains(t, u.Error, errAnalyzer.Error())
 			}
@@ -110,9 +110,9 @@ func TestAnalyzeOfDeletedCaseIsCancelled(t *testing.T) {
 
 	enqueue(t, c, id, "alice", true)
 
-	task := waitTaskState(t, c, id, KindAnalyze, TaskCancelled)
+	task := waitTaskState(t, c, id, KindAnalyze, triagem.TaskCancelled)
 	require.Equal(t, 1, task.Attempt)
-	require.Equal(t, []TaskState{TaskQueued, TaskRunning, TaskCancelled}, states(p.taskUpdates(t, id, KindAnalyze)))
+	require.Equal(t, []triagem.TaskState{triagem.TaskQueued, triagem.TaskRunning, triagem.TaskCancelled}, states(p.taskUpdates(t, id, KindAnalyze)))
 	require.Empty(t, h.failCalls(), "nothing left to mark failed")
 }
 
@@ -209,8 +209,8 @@ func TestEnqueueAnalyzeIsUniquePerCase(t *testing.T) {
 		enqueue(t, c, id, "alice", true) // a double click
 
 		task := onlyTask(t, c, id, KindAnalyze)
-		require.Equal(t, TaskQueued, task.State)
-		require.Equal(t, []TaskState{TaskQueued}, states(p.taskUpdates(t, id, KindAnalyze)))
+		require.Equal(t, triagem.TaskQueued, task.State)
+		require.Equal(t, []triagem.TaskState{triagem.TaskQueued}, states(p.taskUpdates(t, id, KindAnalyze)))
 	})
 }
 
@@ -290,7 +290,7 @@ func TestPostgresInsertThroughSQLTxIsPickedUpByListener(t *testing.T) {
 	}, waitFor, time.Millisecond, "job inserted through database/sql was not picked up")
 	at, _ := started(id)
 	t.Logf("job started %s after the database/sql commit", at.Sub(inserted))
-	waitTaskState(t, c, id, KindAnalyze, TaskCompleted)
+	waitTaskState(t, c, id, KindAnalyze, triagem.TaskCompleted)
 }
 
 func TestPriorityUrgentRunsFirst(t *testing.T) {
@@ -369,11 +369,11 @@ func TestQueuePauseStopsPickupAndResumeRestarts(t *testing.T) {
 		require.NoError(t, err)
 		analysis := statOf(stats, QueueAnalysis)
 		require.True(t, analysis.Paused)
-		require.Equal(t, 1, analysis.ByState[string(TaskQueued)])
-		require.Len(t, analysis.ByState, len(TaskStates))
+		require.Equal(t, 1, analysis.ByState[string(triagem.TaskQueued)])
+		require.Len(t, analysis.ByState, len(triagem.TaskStates))
 
 		require.NoError(t, c.QueueResume(ctx, QueueAnalysis))
-		waitTaskState(t, c, id, KindAnalyze, TaskCompleted)
+		waitTaskState(t, c, id, KindAnalyze, triagem.TaskCompleted)
 
 		err = c.QueuePause(ctx, "no-such-queue")
 		require.True(t, triagem.IsCode(err, triagem.ENOTFOUND), "got %v", err)
@@ -490,7 +490,7 @@ func TestStuckJobIsRescuedByAnotherClient(t *testing.T) {
 		time.Sleep(time.Until(stuckSince.Add(cfg.RescueStuckJobsAfter + 200*time.Millisecond)))
 		second := startClient(t, cfg)
 
-		task := waitTaskState(t, second, id, KindAnalyze, TaskCompleted)
+		task := waitTaskState(t, second, id, KindAnalyze, triagem.TaskCompleted)
 		require.Equal(t, 2, task.Attempt)
 		require.Equal(t, 2, h.callsOf(id))
 		require.Equal(t, 1, h.storedOf(id))
@@ -509,17 +509,17 @@ func TestTaskCancelStopsScheduledTask(t *testing.T) {
 		res, err := c.river.Insert(ctx, AnalyzeArgs{CaseID: id, OwnerID: "alice"},
 			&river.InsertOpts{ScheduledAt: time.Now().Add(time.Hour)})
 		require.NoError(t, err)
-		require.Equal(t, TaskScheduled, onlyTask(t, c, id, KindAnalyze).State)
+		require.Equal(t, triagem.TaskScheduled, onlyTask(t, c, id, KindAnalyze).State)
 
 		task, err := c.TaskCancel(ctx, res.Job.ID)
 		require.NoError(t, err)
-		require.Equal(t, TaskCancelled, task.State)
+		require.Equal(t, triagem.TaskCancelled, task.State)
 		require.NotNil(t, task.FinalizedAt)
-		require.Equal(t, []TaskState{TaskCancelled}, states(p.taskUpdates(t, id, KindAnalyze)))
+		require.Equal(t, []triagem.TaskState{triagem.TaskCancelled}, states(p.taskUpdates(t, id, KindAnalyze)))
 
 		got, err := c.TaskGet(ctx, res.Job.ID)
 		require.NoError(t, err)
-		require.Equal(t, TaskCancelled, got.State)
+		require.Equal(t, triagem.TaskCancelled, got.State)
 		require.Zero(t, h.callsOf(id))
 
 		_, err = c.TaskCancel(ctx, 987654321)
@@ -553,7 +553,7 @@ func TestTaskListFiltersByOwnerCaseKindAndState(t *testing.T) {
 			require.Equal(t, "alice", task.OwnerID)
 		}
 
-		page, err = c.TaskList(ctx, TaskFilter{OwnerID: "bob", CaseID: bob, Kind: KindAnalyze, State: TaskQueued})
+		page, err = c.TaskList(ctx, TaskFilter{OwnerID: "bob", CaseID: bob, Kind: KindAnalyze, State: triagem.TaskQueued})
 		require.NoError(t, err)
 		require.Len(t, page.Tasks, 1)
 		require.JSONEq(t, `{"case_id":"`+bob+`","owner_id":"bob"}`, string(page.Tasks[0].Args))
@@ -564,7 +564,7 @@ func TestTaskListFiltersByOwnerCaseKindAndState(t *testing.T) {
 		page, err = c.TaskList(ctx, TaskFilter{OwnerID: "mallory"})
 		require.NoError(t, err)
 		require.Empty(t, page.Tasks)
-		page, err = c.TaskList(ctx, TaskFilter{State: TaskCompleted})
+		page, err = c.TaskList(ctx, TaskFilter{State: triagem.TaskCompleted})
 		require.NoError(t, err)
 		require.Empty(t, page.Tasks)
 		page, err = c.TaskList(ctx, TaskFilter{Kind: KindNotify})
@@ -609,7 +609,7 @@ func TestTaskRetryRerunsWithOriginalArguments(t *testing.T) {
 		id := caseID(t, 1)
 
 		enqueue(t, c, id, "alice", true)
-		failed := waitTaskState(t, c, id, KindAnalyze, TaskFailed)
+		failed := waitTaskState(t, c, id, KindAnalyze, triagem.TaskFailed)
 
 		failing.Store(false)
 		retried, err := c.TaskRetry(ctx, failed.ID)
@@ -617,14 +617,14 @@ func TestTaskRetryRerunsWithOriginalArguments(t *testing.T) {
 		require.Equal(t, failed.ID, retried.ID)
 		require.JSONEq(t, string(failed.Args), string(retried.Args))
 
-		done := waitTaskState(t, c, id, KindAnalyze, TaskCompleted)
+		done := waitTaskState(t, c, id, KindAnalyze, triagem.TaskCompleted)
 		require.JSONEq(t, `{"case_id":"`+id+`","owner_id":"alice"}`, string(done.Args))
 		require.Equal(t, 2, done.Attempt)
 		second, ok := seen.Load(2)
 		require.True(t, ok)
 		require.Equal(t, id, second, "the retried run analysed the same case")
 		require.Equal(t, 1, h.storedOf(id))
-		require.Equal(t, []TaskState{TaskQueued, TaskRunning, TaskFailed, TaskQueued, TaskRunning, TaskCompleted},
+		require.Equal(t, []triagem.TaskState{triagem.TaskQueued, triagem.TaskRunning, triagem.TaskFailed, triagem.TaskQueued, triagem.TaskRunning, triagem.TaskCompleted},
 			states(p.taskUpdates(t, id, KindAnalyze)))
 	})
 }
@@ -642,13 +642,13 @@ func TestWebhookClientErrorIsNotRetried(t *testing.T) {
 
 		enqueue(t, c, id, "alice", true)
 
-		task := waitTaskState(t, c, id, KindNotify, TaskCancelled)
+		task := waitTaskState(t, c, id, KindNotify, triagem.TaskCancelled)
 		require.Len(t, target.received(), 1)
 		require.Equal(t, 1, task.Attempt)
 		require.Len(t, task.Errors, 1)
 		require.Contains(t, task.Errors[0].Message, "400")
 		updates := p.taskUpdates(t, id, KindNotify)
-		require.Equal(t, []TaskState{TaskQueued, TaskRunning, TaskCancelled}, states(updates))
+		require.Equal(t, []triagem.TaskState{triagem.TaskQueued, triagem.TaskRunning, triagem.TaskCancelled}, states(updates))
 		require.Contains(t, updates[2].Error, "400")
 		require.Empty(t, h.failCalls(), "a failed delivery does not fail the case")
 	})
@@ -668,7 +668,7 @@ func TestWebhookRetriesServerErrorsThenDeliversOnce(t *testing.T) {
 
 		enqueue(t, c, id, "alice", true)
 
-		task := waitTaskState(t, c, id, KindNotify, TaskCompleted)
+		task := waitTaskState(t, c, id, KindNotify, triagem.TaskCompleted)
 		require.Equal(t, 3, task.Attempt)
 		requests := target.received()
 		require.Len(t, requests, 3)
@@ -683,10 +683,10 @@ func TestWebhookRetriesServerErrorsThenDeliversOnce(t *testing.T) {
 			require.NotEmpty(t, r.header.Get(HeaderTimestamp))
 			require.JSONEq(t, string(want), string(r.body))
 		}
-		require.Equal(t, []TaskState{
-			TaskQueued, TaskRunning, TaskRetrying, TaskRunning, TaskRetrying, TaskRunning, TaskCompleted,
+		require.Equal(t, []triagem.TaskState{
+			triagem.TaskQueued, triagem.TaskRunning, triagem.TaskRetrying, triagem.TaskRunning, triagem.TaskRetrying, triagem.TaskRunning, triagem.TaskCompleted,
 		}, states(p.taskUpdates(t, id, KindNotify)))
-		require.Equal(t, TaskCompleted, onlyTask(t, c, id, KindAnalyze).State)
+		require.Equal(t, triagem.TaskCompleted, onlyTask(t, c, id, KindAnalyze).State)
 	})
 }
 

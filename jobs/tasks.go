@@ -24,13 +24,13 @@ const (
 
 // Task is one background job as the tasks API shows it.
 type Task struct {
-	ID          int64     `json:"task_id"`
-	Kind        string    `json:"kind"`
-	Queue       string    `json:"queue"`
-	State       TaskState `json:"state"`
-	Priority    int       `json:"priority"`
-	Attempt     int       `json:"attempt"`
-	MaxAttempts int       `json:"max_attempts"`
+	ID          int64             `json:"task_id"`
+	Kind        string            `json:"kind"`
+	Queue       string            `json:"queue"`
+	State       triagem.TaskState `json:"state"`
+	Priority    int               `json:"priority"`
+	Attempt     int               `json:"attempt"`
+	MaxAttempts int               `json:"max_attempts"`
 	// CaseID and OwnerID are empty for jobs without a case (cleanup). The
 	// HTTP layer compares OwnerID with the caller before showing a task.
 	CaseID  string          `json:"case_id,omitempty"`
@@ -53,7 +53,7 @@ type TaskError struct {
 
 // TaskFilter selects tasks. Zero fields do not filter.
 type TaskFilter struct {
-	State   TaskState
+	State   triagem.TaskState
 	Kind    string
 	CaseID  string
 	OwnerID string
@@ -71,7 +71,7 @@ type TaskPage struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// QueueStat counts one queue's tasks by state (every TaskState present).
+// QueueStat counts one queue's tasks by state (every triagem.TaskState present).
 type QueueStat struct {
 	Queue   string         `json:"queue"`
 	Paused  bool           `json:"paused"`
@@ -103,27 +103,27 @@ func taskFromJob(job *rivertype.JobRow) Task {
 	return t
 }
 
-func taskState(s rivertype.JobState) TaskState {
+func taskState(s rivertype.JobState) triagem.TaskState {
 	switch s {
 	case rivertype.JobStateAvailable, rivertype.JobStatePending:
-		return TaskQueued
+		return triagem.TaskQueued
 	case rivertype.JobStateScheduled:
-		return TaskScheduled
+		return triagem.TaskScheduled
 	case rivertype.JobStateRetryable:
-		return TaskRetrying
+		return triagem.TaskRetrying
 	case rivertype.JobStateRunning:
-		return TaskRunning
+		return triagem.TaskRunning
 	case rivertype.JobStateCompleted:
-		return TaskCompleted
+		return triagem.TaskCompleted
 	case rivertype.JobStateDiscarded:
-		return TaskFailed
+		return triagem.TaskFailed
 	case rivertype.JobStateCancelled:
-		return TaskCancelled
+		return triagem.TaskCancelled
 	}
-	return TaskState(s)
+	return triagem.TaskState(s)
 }
 
-func riverStates(s TaskState) ([]rivertype.JobState, error) {
+func riverStates(s triagem.TaskState) ([]rivertype.JobState, error) {
 	var states []rivertype.JobState
 	for _, rs := range rivertype.JobStates() {
 		if taskState(rs) == s {
@@ -222,7 +222,7 @@ func (c *Client) TaskRetry(ctx context.Context, id int64) (*Task, error) {
 		return nil, taskError("retry", id, err)
 	}
 	if job.State == rivertype.JobStateAvailable {
-		c.publishTaskUpdate(ctx, job, TaskUpdate{State: TaskQueued})
+		c.publishTaskUpdate(ctx, job, triagem.TaskUpdate{State: triagem.TaskQueued})
 	}
 	t := taskFromJob(job)
 	return &t, nil
@@ -242,7 +242,7 @@ func (c *Client) TaskCancel(ctx context.Context, id int64) (*Task, error) {
 		return nil, taskError("cancel", id, err)
 	}
 	if before.State != rivertype.JobStateRunning && before.FinalizedAt == nil && job.State == rivertype.JobStateCancelled {
-		c.publishTaskUpdate(ctx, job, TaskUpdate{State: TaskCancelled, Error: "cancelled by request"})
+		c.publishTaskUpdate(ctx, job, triagem.TaskUpdate{State: triagem.TaskCancelled, Error: "cancelled by request"})
 		if job.Kind == KindAnalyze {
 			c.failCase(ctx, job, "analysis cancelled by request")
 		}
@@ -266,8 +266,8 @@ func (c *Client) QueueStats(ctx context.Context) ([]QueueStat, error) {
 		if s, ok := stats[queue]; ok {
 			return s
 		}
-		s := &QueueStat{Queue: queue, ByState: make(map[string]int, len(TaskStates))}
-		for _, ts := range TaskStates {
+		s := &QueueStat{Queue: queue, ByState: make(map[string]int, len(triagem.TaskStates))}
+		for _, ts := range triagem.TaskStates {
 			s.ByState[string(ts)] = 0
 		}
 		stats[queue] = s

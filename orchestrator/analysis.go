@@ -67,10 +67,7 @@ func (o *Orchestrator) Analyze(ctx context.Context, caseID string) (*triagem.Res
 	}
 	o.log.InfoContext(ctx, "case analysed", "case_id", caseID, "strategy", c.Strategy,
 		"area", data.Area, "ms", result.ProcessingTimeMS)
-	o.publish(ctx, caseID, triagem.EventTriageCompleted, map[string]any{
-		"status": c.Status,
-		"result": result,
-	})
+	o.publish(ctx, caseID, triagem.TriageCompleted{Status: c.Status, Result: result})
 	return result, nil
 }
 
@@ -106,10 +103,7 @@ func (o *Orchestrator) fail(ctx context.Context, caseID, reason string, from ...
 		return fmt.Errorf("orchestrator: fail case %s: %w", caseID, err)
 	}
 	o.log.WarnContext(ctx, "case failed", "case_id", caseID, "reason", reason)
-	o.publish(ctx, caseID, triagem.EventTriageFailed, map[string]any{
-		"status": c.Status,
-		"error":  reason,
-	})
+	o.publish(ctx, caseID, triagem.TriageFailed{Status: c.Status, Error: reason})
 	return nil
 }
 

@@ -35,10 +35,11 @@ func (o *Orchestrator) announce(ctx context.Context, caseID string) {
 		}
 		return
 	}
-	o.publishInbox(ctx, triagem.EventCaseUpdated, sum)
+	o.publishInbox(ctx, sum.Updated())
 }
 
-func (o *Orchestrator) publishInbox(ctx context.Context, name string, payload any) {
+func (o *Orchestrator) publishInbox(ctx context.Context, payload triagem.EventPayload) {
+	name := payload.EventName()
 	data, err := triagem.EventData(payload)
 	if err == nil {
 		_, err = o.cfg.Bus.Publish(context.WithoutCancel(ctx), triagem.InboxChannel, name, data)

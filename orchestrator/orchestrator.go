@@ -151,11 +151,11 @@ func (o *Orchestrator) Start(ctx context.Context, p Principal, opts StartOptions
 		return nil, fmt.Errorf("orchestrator: start: %w", err)
 	}
 	o.log.InfoContext(ctx, "case started", "case_id", c.ID, "user_id", p.Subject)
-	ev := o.publish(ctx, c.ID, triagem.EventTriageStarted, map[string]any{
-		"status":          c.Status,
-		"message":         greeting,
-		"question_number": c.Questions,
-		"max_questions":   o.MaxQuestions(c),
+	ev := o.publish(ctx, c.ID, triagem.TriageStarted{
+		Status:         c.Status,
+		Message:        greeting,
+		QuestionNumber: c.Questions,
+		MaxQuestions:   o.MaxQuestions(c),
 	})
 	return &Started{Case: c, Greeting: msg, LastEventID: ev.Seq}, nil
 }
@@ -202,18 +202,14 @@ func (o *Orchestrator) Continue(ctx context.Context, p Principal, caseID, text s
 	}
 	o.log.InfoContext(ctx, "turn recorded", "case_id", caseID, "user_id", p.Subject,
 		"status", c.Status, "complexity", c.Complexity, "question", c.Questions)
-	update := map[string]any{
-		"status":          c.Status,
-		"client_message":  text,
-		"reply":           turn.Reply,
-		"question":        c.Questions,
-		"question_number": c.Questions,
-		"max_questions":   o.MaxQuestions(c),
-	}
-	if turn.Assessment.SafetyNotice != "" {
-		update["safety_notice"] = turn.Assessment.SafetyNotice
-	}
-	o.publish(ctx, caseID, triagem.EventTriageUpdate, update)
+	o.publish(ctx, caseID, triagem.TriageUpdate{Status: c.Status, TurnUpdate: &triagem.TurnUpdate{
+		ClientMessage:  text,
+		Reply:          turn.Reply,
+		Question:       c.Questions,
+		QuestionNumber: c.Questions,
+		MaxQuestions:   o.MaxQuestions(c),
+		SafetyNotice:   turn.Assessment.SafetyNotice,
+	}})
 	o.publishComplexityIfChanged(ctx, &before, c)
 	after(ctx)
 	return &Continued{Case: c, Reply: turn.Reply, SafetyNotice: turn.Assessment.SafetyNotice}, nil
@@ -238,11 +234,8 @@ func (o *Orchestrator) ForceComplete(ctx context.Context, p Principal, caseID, r
 		return nil, err
 	}
 	o.log.InfoContext(ctx, "case force-completed", "case_id", caseID, "user_id", p.Subject)
-	o.publish(ctx, caseID, triagem.EventTriageUpdate, map[string]any{
-		"status": c.Status,
-		"forced": true,
-		"reason": c.ForcedReason,
-	})
+	o.publish(ctx, caseID, triagem.TriageUpdate{Status: c.Status,
+		ForcedEnd: &triagem.ForcedEnd{Forced: true, Reason: c.ForcedReason}})
 	after(ctx)
 	return c, nil
 }
@@ -283,11 +276,11 @@ func (o *Orchestrator) publishComplexityIfChanged(ctx context.Context, before, a
 		before.Strategy == after.Strategy && before.Area == after.Area {
 		return
 	}
-	o.publish(ctx, after.ID, triagem.EventComplexityUpdate, map[string]any{
-		"complexity": after.Complexity,
-		"confidence": after.Confidence,
-		"strategy":   after.Strategy,
-		"area":       after.Area,
+	o.publish(ctx, after.ID, triagem.ComplexityUpdate{
+		Complexity: after.Complexity,
+		Confidence: after.Confidence,
+		Strategy:   after.Strategy,
+		Area:       after.Area,
 	})
 }
 
@@ -413,7 +406,7 @@ func (o *Orchestrator) erase(ctx context.Context, caseID string) error {
 	if err := o.cfg.Bus.DeleteHistory(ctx, caseID); err != nil {
 		return unavailable("event bus", err)
 	}
-	o.publishInbox(ctx, triagem.EventCaseErased, map[string]any{"case_id": caseID})
+	o.publishInbox(ctx, triagem.CaseErased{CaseID: caseID})
 	return nil
 }
 
@@ -446,7 +439,7 @@ func (o *Orchestrator) PublishCustom(ctx context.Context, p Principal, caseID, n
 	if !triagem.EventNamePattern.MatchString(name) {
 		return triagem.Event{}, triagem.Errorf(triagem.EINVALIDEVENT, "event name must match %s", triagem.EventNamePattern)
 	}
-	if reservedEvent(name) {
+	if triagem.ReservedEvent(name) {
 		return triagem.Event{}, triagem.Errorf(triagem.EINVALIDEVENT, "event name %q is reserved", name)
 	}
 	if len(data) > triagem.MaxEventData {
@@ -463,25 +456,14 @@ func (o *Orchestrator) PublishCustom(ctx context.Context, p Principal, caseID, n
 	return ev, nil
 }
 
-// reservedEvent reports names only Triagem itself may publish, so that a
-// stream's built-in events can be trusted.
-func reservedEvent(name string) bool {
-	switch name {
-	case triagem.EventInitialState, triagem.EventTriageStarted, triagem.EventTriageUpdate,
-		triagem.EventComplexityUpdate, triagem.EventTaskUpdate, triagem.EventTriageCompleted,
-		triagem.EventTriageFailed, triagem.EventResync:
-		return true
-	}
-	return false
-}
-
 // publish sends an event after the state it describes has been committed. A
 // bus failure does not undo the committed step: it is logged, and a client
 // recovers the state from /status.
 //
 // Every step that changes the case (start, a turn, completion, failure)
 // is also announced on the firm's inbox.
-func (o *Orchestrator) publish(ctx context.Context, caseID, name string, payload map[string]any) triagem.Event {
+func (o *Orchestrator) publish(ctx context.Context, caseID string, payload triagem.EventPayload) triagem.Event {
+	name := payload.EventName()
 	if changesCase(name) {
 		defer o.announce(ctx, caseID)
 	}
