@@ -21,8 +21,11 @@ const (
 	HistoryTTLDefault = 24 * time.Hour
 	// SubscriberBufferDefault is how many events a subscriber may fall
 	// behind before it is closed with triagem.ErrSlowConsumer. Each slot
-	// costs about 100 bytes (one triagem.Event), allocated up front.
-	SubscriberBufferDefault = 64
+	// costs about 100 bytes (one triagem.Event), allocated up front: 64
+	// slots made an idle stream cost 14.2 KiB against a 16 KiB budget, 32
+	// cost 10.9 KiB (`triagem bench`, docs/DECISIONS.md), and a turn
+	// publishes a handful of events, so 32 still absorbs several turns.
+	SubscriberBufferDefault = 32
 )
 
 // positiveOr returns v, or def when v is zero or negative: a zero-value

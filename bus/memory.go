@@ -28,7 +28,7 @@ type MemoryConfig struct {
 	HistoryTTL time.Duration
 	// SubscriberBuffer is how many events a subscriber may fall behind
 	// before it is closed with triagem.ErrSlowConsumer. Defaults to
-	// SubscriberBufferDefault (64).
+	// SubscriberBufferDefault.
 	SubscriberBuffer int
 	// ReapInterval is how often expired history is swept away; it is also
 	// dropped lazily whenever a case is touched. Defaults to the smaller of

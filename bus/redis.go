@@ -65,7 +65,7 @@ type RedisConfig struct {
 	HistoryTTL time.Duration
 	// SubscriberBuffer is how many events a subscriber may fall behind
 	// before it is closed with triagem.ErrSlowConsumer. Defaults to
-	// SubscriberBufferDefault (64).
+	// SubscriberBufferDefault.
 	SubscriberBuffer int
 	// HealthCheckInterval is how long the subscription may stay silent
 	// before it is pinged; a ping unanswered for as long again counts as a

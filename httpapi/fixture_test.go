@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,26 +19,24 @@ import (
 
 	"github.com/triagem/triagem"
 	"github.com/triagem/triagem/auth"
-	"github.com/triagem/triagem/bus"
 	"github.com/triagem/triagem/httpapi"
-	"github.com/triagem/triagem/interview"
+	"github.com/triagem/triagem/internal/app"
 	"github.com/triagem/triagem/jobs"
-	"github.com/triagem/triagem/orchestrator"
 	"github.com/triagem/triagem/sqlstore"
-	"github.com/triagem/triagem/web"
 )
 
 const testSecret = "test-secret-for-httpapi"
 
-// fixture is the whole service on an embedded SQLite file and the memory
-// bus, behind an httptest server.
+// fixture is the whole service, assembled by internal/app as serve does,
+// on an embedded SQLite file and the memory bus, behind an httptest server.
 type fixture struct {
-	t     *testing.T
-	srv   *httptest.Server
-	api   *httpapi.Server
-	store *sqlstore.Store
-	bus   triagem.Bus
-	jobs  *jobs.Client
+	t      *testing.T
+	srv    *httptest.Server
+	api    *httpapi.Server
+	store  *sqlstore.Store
+	bus    triagem.Bus
+	jobs   *jobs.Client
+	secret string // signs the fixture's tokens
 }
 
 type fixtureOpts struct {
@@ -52,7 +51,8 @@ type fixtureOpts struct {
 	simple triagem.Analyzer
 	// interviewer replaces the built-in interviewer.
 	interviewer triagem.Interviewer
-	// publicIntake and devMode set the Config fields of the same name.
+	// publicIntake turns anonymous sessions on; devMode runs without a key
+	// (tokens signed with auth.DevSecret, as serve does).
 	publicIntake, devMode bool
 	// sessionsPerMin is the per-IP limit (0: no limit in tests).
 	sessionsPerMin int
@@ -66,87 +66,80 @@ type fixtureOpts struct {
 
 func newFixture(t *testing.T, opts fixtureOpts) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	logOut := io.Writer(io.Discard)
 	if opts.logs != nil {
 		logOut = opts.logs
 	}
 	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	store, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "triagem.db"))
+	a, err := app.Open(t.Context(), fixtureConfig(t, opts), log) // the River UI's services stop with the test
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
-	require.NoError(t, store.Migrate(ctx))
-	b := opts.bus
-	if b == nil {
-		b = bus.NewMemory(bus.MemoryConfig{SubscriberBuffer: opts.subscriberBuffer})
-		t.Cleanup(func() { _ = b.Close() })
-	}
-
-	var simple triagem.Analyzer = interview.NewRulesAnalyzer()
-	if opts.simple != nil {
-		simple = opts.simple
-	}
-	analyzers := opts.analyzers
-	if analyzers == nil {
-		analyzers = []triagem.Analyzer{simple, interview.NewLexiconAnalyzer()}
-	}
-	handler := &lateHandler{}
-	jc, err := jobs.New(jobs.Config{
-		DB: store.DB(), Dialect: sqlstore.DialectSQLite, Handler: handler, Publisher: b, Logger: log, Work: true,
-		Analyze:           jobs.KindConfig{MaxAttempts: max(1, opts.analyzeAttempts), RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond},
-		FetchPollInterval: 20 * time.Millisecond,
-		FetchCooldown:     5 * time.Millisecond,
-		Retention:         -1,
-	})
-	require.NoError(t, err)
-	require.NoError(t, jc.Migrate(ctx))
-	orch, err := orchestrator.New(orchestrator.Config{
-		Store: store, Bus: b, Interviewer: cmpInterviewer(opts.interviewer),
-		Simple: simple, Analyzers: analyzers, Queue: jc, Logger: log,
-	})
-	require.NoError(t, err)
-	handler.Orchestrator = orch
-	require.NoError(t, jc.Start(ctx))
+	t.Cleanup(func() { _ = a.Close() })
+	require.NoError(t, a.StartWorkers(context.Background()))
 	t.Cleanup(func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = jc.Stop(stopCtx)
+		_ = a.StopWorkers(stopCtx)
 	})
-	riverUI, err := jc.RiverUI(t.Context(), "/admin/riverui") // its services stop with the test
-	require.NoError(t, err)
-	api, err := httpapi.New(httpapi.Config{
-		Orchestrator: orch, Bus: b, Verifier: auth.NewHMAC(testSecret), Tasks: jc, RiverUI: riverUI,
-		Counts:            store.CaseCountByStatus,
-		UI:                web.Handler(web.Options{FrameAncestors: opts.frameAncestors}),
-		Issuer:            auth.NewIssuer(testSecret, nil),
-		PublicIntake:      opts.publicIntake,
-		DevMode:           opts.devMode,
-		SessionsPerMinute: cmpInt(opts.sessionsPerMin, -1),
-		TrustedProxies:    opts.trustedProxies,
-		Retention:         30 * 24 * time.Hour,
-		Ready:             []httpapi.ReadyCheck{{Name: "database", Check: store.Ping}, {Name: "bus", Check: b.Ready}},
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() {
+		a.API().CloseStreams()
+		srv.Close()
+	})
+	secret := testSecret
+	if opts.devMode {
+		secret = auth.DevSecret
+	}
+	return &fixture{t: t, srv: srv, api: a.API(), store: a.Store(), bus: a.Bus(), jobs: a.Jobs(), secret: secret}
+}
+
+// fixtureConfig is the app.Config of opts: fast job polling and retries, no
+// cleanup job, and no limits unless opts sets them.
+func fixtureConfig(t *testing.T, opts fixtureOpts) app.Config {
+	models := app.BuiltinModels()
+	if opts.simple != nil {
+		models.Simple = opts.simple
+		models.Analyzers[0] = opts.simple
+	}
+	if opts.analyzers != nil {
+		models.Analyzers = opts.analyzers
+	}
+	if opts.interviewer != nil {
+		models.Interviewer = opts.interviewer
+	}
+	cfg := app.Config{
+		Addr:              "127.0.0.1:0", // builds the API; the httptest server listens
+		DatabaseURL:       filepath.Join(t.TempDir(), "triagem.db"),
+		StreamBuffer:      opts.subscriberBuffer,
+		JWTSecret:         testSecret,
+		PublicIntake:      strconv.FormatBool(opts.publicIntake),
+		SessionRateLimit:  cmpInt(opts.sessionsPerMin, -1),
+		TrustedProxies:    prefixList(opts.trustedProxies),
+		FrameAncestors:    strings.Join(opts.frameAncestors, " "),
 		Heartbeat:         cmpDuration(opts.heartbeat, time.Hour),
 		RequestsPerMinute: cmpInt(opts.requestsPerMin, -1),
 		StreamsPerUser:    cmpInt(opts.streamsPerUser, 64),
-		Logger:            log,
-	})
-	require.NoError(t, err)
-	srv := httptest.NewServer(api.Handler())
-	t.Cleanup(func() {
-		api.CloseStreams()
-		srv.Close()
-		_ = api.Close()
-	})
-	return &fixture{t: t, srv: srv, api: api, store: store, bus: b, jobs: jc}
+		MaxAttempts:       max(1, opts.analyzeAttempts),
+		RunWorkers:        true,
+		Models:            &models,
+		Bus:               opts.bus,
+		Jobs: app.JobTuning{
+			RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond,
+			FetchPollInterval: 20 * time.Millisecond, FetchCooldown: 5 * time.Millisecond,
+			NoCleanup: true,
+		},
+	}
+	if opts.devMode {
+		cfg.JWTSecret = ""
+	}
+	return cfg
 }
 
-type lateHandler struct{ *orchestrator.Orchestrator }
-
-func cmpInterviewer(iv triagem.Interviewer) triagem.Interviewer {
-	if iv != nil {
-		return iv
+func prefixList(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
 	}
-	return interview.New(interview.Config{})
+	return strings.Join(s, ",")
 }
 
 func cmpDuration(a, b time.Duration) time.Duration {
@@ -165,7 +158,7 @@ func cmpInt(a, b int) int {
 
 func (f *fixture) token(sub string, role triagem.Role) string {
 	f.t.Helper()
-	tok, err := auth.Mint(testSecret, sub, role, time.Hour, time.Now())
+	tok, err := auth.Mint(f.secret, sub, role, time.Hour, time.Now())
 	require.NoError(f.t, err)
 	return tok
 }

@@ -30,7 +30,6 @@ const (
 	StreamsPerUserDefault    = 8
 	HeartbeatDefault         = 15 * time.Second
 	StreamLifetimeDefault    = 30 * time.Minute
-	StreamBufferDefault      = 64
 	RetryHintDefault         = 3 * time.Second
 	SessionTTLDefault        = 2 * time.Hour
 	SessionsPerMinuteDefault = 60

@@ -54,6 +54,11 @@ const (
 	// RescueStuckJobsAfter: a job still "running" that long after its context
 	// was cancelled belongs to a dead worker.
 	RescueMarginDefault = time.Minute
+	// RescuerIntervalRiver is how often River's leader looks for stuck jobs;
+	// River fixes it. A dead worker's job runs again at most
+	// RescueStuckJobsAfter + RescuerIntervalRiver after it started, once a
+	// leader is elected.
+	RescuerIntervalRiver = 30 * time.Second
 
 	WebhookTimeoutDefault = 10 * time.Second
 
@@ -113,7 +118,9 @@ func (k KindConfig) validate(kind string) error {
 	return nil
 }
 
-// Config wires a Client. DB, Dialect, Handler and Publisher are required.
+// Config wires a Client. DB, Dialect and Publisher are required; the
+// Handler that does the work is given to Start, so that the client can be
+// built before the orchestrator that queues its jobs.
 type Config struct {
 	// DB is the database the jobs live in, shared with the store so that a
 	// job can be inserted in the transaction that writes its case. On
@@ -131,7 +138,6 @@ type Config struct {
 	// search_path decides). Must be empty on SQLite.
 	Schema string
 
-	Handler   Handler
 	Publisher Publisher
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
@@ -166,8 +172,8 @@ type Config struct {
 	JobTimeout time.Duration
 	// RescueStuckJobsAfter is how long a job may stay running before it is
 	// taken for a crashed worker's and retried. Must be at least JobTimeout.
-	// Defaults to JobTimeout + 1 minute. River checks for stuck jobs every
-	// 30 seconds.
+	// Defaults to JobTimeout + RescueMarginDefault. River checks for stuck
+	// jobs every RescuerIntervalRiver.
 	RescueStuckJobsAfter time.Duration
 	// ReconcileInterval is how often discarded analyses are checked for
 	// cases left analyzing (a worker that died on the last attempt).
@@ -220,8 +226,8 @@ func (cfg Config) WithDefaults() Config {
 }
 
 func (cfg Config) validate() error {
-	if cfg.DB == nil || cfg.Handler == nil || cfg.Publisher == nil {
-		return errors.New("DB, Handler and Publisher are required")
+	if cfg.DB == nil || cfg.Publisher == nil {
+		return errors.New("DB and Publisher are required")
 	}
 	switch cfg.Dialect {
 	case sqlstore.DialectSQLite:

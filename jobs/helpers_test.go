@@ -105,15 +105,14 @@ func testLogger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-// testConfig is a Config with short delays, for d, h and p. Work is on.
-func testConfig(d database, h *fakeHandler, p *fakePublisher) Config {
+// testConfig is a Config with short delays, for d and p. Work is on.
+func testConfig(d database, p *fakePublisher) Config {
 	fast := KindConfig{MaxAttempts: 3, RetryBase: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond}
 	return Config{
 		DB:                d.db,
 		Pool:              d.pool,
 		Dialect:           d.dialect,
 		Schema:            d.schema,
-		Handler:           h,
 		Publisher:         p,
 		Logger:            testLogger(),
 		Work:              true,
@@ -127,22 +126,22 @@ func testConfig(d database, h *fakeHandler, p *fakePublisher) Config {
 	}
 }
 
-// startClient builds, migrates and (if cfg.Work) starts a client, and stops
-// it when the test ends.
-func startClient(t *testing.T, cfg Config) *Client {
+// startClient builds, migrates and (if cfg.Work) starts a client working
+// with h, and stops it when the test ends.
+func startClient(t *testing.T, cfg Config, h Handler) *Client {
 	t.Helper()
 	ctx := context.Background()
 	c, err := New(cfg)
 	require.NoError(t, err)
 	require.NoError(t, c.Migrate(ctx))
-	startStarted(t, c)
+	startStarted(t, c, h)
 	return c
 }
 
-// startStarted starts a built client and stops it when the test ends.
-func startStarted(t *testing.T, c *Client) {
+// startStarted starts a built client with h and stops it when the test ends.
+func startStarted(t *testing.T, c *Client, h Handler) {
 	t.Helper()
-	require.NoError(t, c.Start(context.Background()))
+	require.NoError(t, c.Start(context.Background(), h))
 	t.Cleanup(func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -54,7 +54,7 @@ const stopAndCancelTimeout = 5 * time.Second
 // Client queues and runs Triagem's background jobs. It is safe for
 // concurrent use.
 type Client struct {
-	cfg   Config
+	cfg   settings
 	log   *slog.Logger
 	river *river.Client[*sql.Tx]
 	retry *retryPolicy
@@ -67,7 +67,7 @@ func New(cfg Config) (*Client, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("jobs: config: %w", err)
 	}
-	c := &Client{cfg: cfg, log: cfg.Logger, retry: newRetryPolicy(cfg)}
+	c := &Client{cfg: settings{Config: cfg}, log: cfg.Logger, retry: newRetryPolicy(cfg)}
 	rc, err := river.NewClient(c.driver(), c.riverConfig())
 	if err != nil {
 		return nil, fmt.Errorf("jobs: river client: %w", err)
@@ -126,13 +126,28 @@ func (c *Client) riverConfig() *river.Config {
 	return rc
 }
 
-// Start begins working jobs when Config.Work is set; otherwise it does
-// nothing. Cancelling ctx stops the client hard (running jobs' contexts are
-// cancelled); prefer Stop.
-func (c *Client) Start(ctx context.Context) error {
+// settings is the client's Config and, once started, the Handler its
+// workers call.
+type settings struct {
+	Config
+	Handler Handler
+}
+
+// Start begins working jobs with h when Config.Work is set; otherwise it
+// does nothing (an insert-only client needs no handler). The handler comes
+// here rather than in Config because it is usually the orchestrator, which
+// itself needs the client to queue jobs: build the client, then the
+// orchestrator, then start. Cancelling ctx stops the client hard (running
+// jobs' contexts are cancelled); prefer Stop.
+func (c *Client) Start(ctx context.Context, h Handler) error {
 	if !c.cfg.Work {
 		return nil
 	}
+	if h == nil {
+		return errors.New("jobs: start: a Handler is required to work jobs")
+	}
+	// Written before River starts the goroutines that read it.
+	c.cfg.Handler = h
 	if err := c.river.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}

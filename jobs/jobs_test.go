@@ -63,7 +63,7 @@ func TestAnalyzeExhaustsAttemptsAndFailsCase(t *testing.T) {
 	dialects(t, func(t *testing.T, d database) {
 		h, p := newFakeHandler(), &fakePublisher{}
 		h.analyzeFunc = func(context.Context, string, int) error { return errAnalyzer }
-		c := startClient(t, testConfig(d, h, p))
+		c := startClient(t, testConfig(d, p), h)
 		id := caseID(t, 1)
 
 		enqueue(t, c, id, "alice", true)
@@ -105,7 +105,7 @@ func TestAnalyzeOfDeletedCaseIsCancelled(t *testing.T) {
 	h.analyzeFunc = func(_ context.Context, caseID string, _ int) error {
 		return triagem.Errorf(triagem.ENOTFOUND, "case %s not found", caseID)
 	}
-	c := startClient(t, testConfig(d, h, p))
+	c := startClient(t, testConfig(d, p), h)
 	id := caseID(t, 1)
 
 	enqueue(t, c, id, "alice", true)
@@ -121,10 +121,10 @@ func TestCleanupRunsPeriodically(t *testing.T) {
 
 	d := openSQLite(t)
 	h := newFakeHandler()
-	cfg := testConfig(d, h, &fakePublisher{})
+	cfg := testConfig(d, &fakePublisher{})
 	cfg.Retention = 48 * time.Hour
 	cfg.CleanupInterval = time.Second
-	startClient(t, cfg)
+	startClient(t, cfg, h)
 
 	require.Eventually(t, func() bool {
 		h.mu.Lock()
@@ -141,7 +141,7 @@ func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 
 	d := openSQLite(t)
-	valid := testConfig(d, newFakeHandler(), &fakePublisher{})
+	valid := testConfig(d, &fakePublisher{})
 
 	for name, mutate := range map[string]func(*Config){
 		"no db":                  func(c *Config) { c.DB = nil },
@@ -158,7 +158,7 @@ func TestConfigValidate(t *testing.T) {
 		require.Error(t, err, name)
 	}
 
-	c, err := New(Config{DB: d.db, Dialect: sqlstore.DialectSQLite, Handler: newFakeHandler(), Publisher: &fakePublisher{}})
+	c, err := New(Config{DB: d.db, Dialect: sqlstore.DialectSQLite, Publisher: &fakePublisher{}})
 	require.NoError(t, err)
 	require.Equal(t, AnalyzeMaxAttemptsDefault, c.cfg.Analyze.MaxAttempts)
 	require.Equal(t, JobTimeoutDefault+RescueMarginDefault, c.cfg.RescueStuckJobsAfter)
@@ -170,7 +170,7 @@ func TestConfigSchemaFollowsTheStoresRule(t *testing.T) {
 	t.Parallel()
 
 	d := openSQLite(t)
-	valid := testConfig(d, newFakeHandler(), &fakePublisher{})
+	valid := testConfig(d, &fakePublisher{})
 	valid.Dialect = sqlstore.DialectPostgres
 	for schema, ok := range map[string]bool{
 		"":             true,
@@ -200,9 +200,9 @@ func TestEnqueueAnalyzeIsUniquePerCase(t *testing.T) {
 
 	dialects(t, func(t *testing.T, d database) {
 		p := &fakePublisher{}
-		cfg := testConfig(d, newFakeHandler(), p)
+		cfg := testConfig(d, p)
 		cfg.Work = false
-		c := startClient(t, cfg)
+		c := startClient(t, cfg, newFakeHandler())
 		id := caseID(t, 1)
 
 		enqueue(t, c, id, "alice", true)
@@ -218,9 +218,9 @@ func TestEnqueueRollsBackWithTransaction(t *testing.T) {
 	t.Parallel()
 
 	d := openSQLite(t)
-	cfg := testConfig(d, newFakeHandler(), &fakePublisher{})
+	cfg := testConfig(d, &fakePublisher{})
 	cfg.Work = false
-	c := startClient(t, cfg)
+	c := startClient(t, cfg, newFakeHandler())
 	ctx := context.Background()
 	id := caseID(t, 1)
 
@@ -256,11 +256,11 @@ func TestPostgresInsertThroughSQLTxIsPickedUpByListener(t *testing.T) {
 		startedAt[caseID] = time.Now()
 		return nil
 	}
-	cfg := testConfig(d, h, &fakePublisher{})
+	cfg := testConfig(d, &fakePublisher{})
 	// A poll interval far longer than any deadline below: only LISTEN/NOTIFY
 	// can start the jobs in time.
 	cfg.FetchPollInterval = time.Hour
-	c := startClient(t, cfg)
+	c := startClient(t, cfg, h)
 
 	// The listener connects in the background after Start; a first job that
 	// runs proves it is up before measuring.
@@ -298,7 +298,7 @@ func TestPriorityUrgentRunsFirst(t *testing.T) {
 
 	dialects(t, func(t *testing.T, d database) {
 		h := newFakeHandler()
-		cfg := testConfig(d, h, &fakePublisher{})
+		cfg := testConfig(d, &fakePublisher{})
 		cfg.AnalysisWorkers = 1
 		c, err := New(cfg)
 		require.NoError(t, err)
@@ -314,7 +314,7 @@ func TestPriorityUrgentRunsFirst(t *testing.T) {
 		}
 		urgent := caseID(t, 99)
 		enqueue(t, c, urgent, "bob", true)
-		startStarted(t, c)
+		startStarted(t, c, h)
 
 		require.Eventually(t, func() bool { return len(h.analyzeOrder()) == 6 }, waitFor, 10*time.Millisecond)
 		order := h.analyzeOrder()
@@ -354,7 +354,7 @@ func TestQueuePauseStopsPickupAndResumeRestarts(t *testing.T) {
 	dialects(t, func(t *testing.T, d database) {
 		ctx := context.Background()
 		h := newFakeHandler()
-		c := startClient(t, testConfig(d, h, &fakePublisher{}))
+		c := startClient(t, testConfig(d, &fakePublisher{}), h)
 		pauseQueue(t, c, QueueAnalysis)
 		// The producer learns of the pause asynchronously (a notification
 		// polled every 50 ms on SQLite); give it ample time to settle.
@@ -405,9 +405,9 @@ func TestRiverUIServesIndexAndAPIUnderPrefix(t *testing.T) {
 	dialects(t, func(t *testing.T, d database) {
 		ctx, cancel := context.WithCancel(context.Background())
 		t.Cleanup(cancel)
-		cfg := testConfig(d, newFakeHandler(), &fakePublisher{})
+		cfg := testConfig(d, &fakePublisher{})
 		cfg.Work = false
-		c := startClient(t, cfg)
+		c := startClient(t, cfg, newFakeHandler())
 		enqueue(t, c, caseID(t, 1), "alice", true)
 
 		ui, err := c.RiverUI(ctx, RiverUIPrefixDefault)
@@ -461,7 +461,7 @@ func TestStuckJobIsRescuedByAnotherClient(t *testing.T) {
 			}
 			return nil
 		}
-		cfg := testConfig(d, h, &fakePublisher{})
+		cfg := testConfig(d, &fakePublisher{})
 		cfg.JobTimeout = 200 * time.Millisecond
 		cfg.RescueStuckJobsAfter = time.Second
 
@@ -469,7 +469,7 @@ func TestStuckJobIsRescuedByAnotherClient(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, first.Migrate(context.Background()))
 		firstCtx, crash := context.WithCancel(context.Background())
-		require.NoError(t, first.Start(firstCtx))
+		require.NoError(t, first.Start(firstCtx, h))
 		t.Cleanup(func() {
 			close(release)
 			select {
@@ -488,7 +488,7 @@ func TestStuckJobIsRescuedByAnotherClient(t *testing.T) {
 		// The rescuer runs when a leader starts and then only every 30 s, so
 		// start the second client once the job is old enough to be rescued.
 		time.Sleep(time.Until(stuckSince.Add(cfg.RescueStuckJobsAfter + 200*time.Millisecond)))
-		second := startClient(t, cfg)
+		second := startClient(t, cfg, h)
 
 		task := waitTaskState(t, second, id, KindAnalyze, triagem.TaskCompleted)
 		require.Equal(t, 2, task.Attempt)
@@ -503,7 +503,7 @@ func TestTaskCancelStopsScheduledTask(t *testing.T) {
 	dialects(t, func(t *testing.T, d database) {
 		ctx := context.Background()
 		h, p := newFakeHandler(), &fakePublisher{}
-		c := startClient(t, testConfig(d, h, p))
+		c := startClient(t, testConfig(d, p), h)
 		id := caseID(t, 1)
 
 		res, err := c.river.Insert(ctx, AnalyzeArgs{CaseID: id, OwnerID: "alice"},
@@ -536,9 +536,9 @@ func TestTaskListFiltersByOwnerCaseKindAndState(t *testing.T) {
 
 	dialects(t, func(t *testing.T, d database) {
 		ctx := context.Background()
-		cfg := testConfig(d, newFakeHandler(), &fakePublisher{})
+		cfg := testConfig(d, &fakePublisher{})
 		cfg.Work = false
-		c := startClient(t, cfg)
+		c := startClient(t, cfg, newFakeHandler())
 		alice1, alice2, bob := caseID(t, 1), caseID(t, 2), caseID(t, 3)
 		enqueue(t, c, alice1, "alice", true)
 		enqueue(t, c, alice2, "alice", false)
@@ -603,9 +603,9 @@ func TestTaskRetryRerunsWithOriginalArguments(t *testing.T) {
 			}
 			return nil
 		}
-		cfg := testConfig(d, h, p)
+		cfg := testConfig(d, p)
 		cfg.Analyze.MaxAttempts = 1
-		c := startClient(t, cfg)
+		c := startClient(t, cfg, h)
 		id := caseID(t, 1)
 
 		enqueue(t, c, id, "alice", true)
@@ -635,9 +635,9 @@ func TestWebhookClientErrorIsNotRetried(t *testing.T) {
 	dialects(t, func(t *testing.T, d database) {
 		target := newWebhookTarget(t, http.StatusBadRequest)
 		h, p := newFakeHandler(), &fakePublisher{}
-		cfg := testConfig(d, h, p)
+		cfg := testConfig(d, p)
 		cfg.WebhookURL, cfg.WebhookSecret = target.URL, "s3cret"
-		c := startClient(t, cfg)
+		c := startClient(t, cfg, h)
 		id := caseID(t, 1)
 
 		enqueue(t, c, id, "alice", true)
@@ -661,9 +661,9 @@ func TestWebhookRetriesServerErrorsThenDeliversOnce(t *testing.T) {
 		const secret = "s3cret"
 		target := newWebhookTarget(t, http.StatusInternalServerError, http.StatusInternalServerError, http.StatusOK)
 		h, p := newFakeHandler(), &fakePublisher{}
-		cfg := testConfig(d, h, p)
+		cfg := testConfig(d, p)
 		cfg.WebhookURL, cfg.WebhookSecret = target.URL, secret
-		c := startClient(t, cfg)
+		c := startClient(t, cfg, h)
 		id := caseID(t, 1)
 
 		enqueue(t, c, id, "alice", true)
@@ -711,10 +711,11 @@ func TestReconcileAbandonsCasesOfDiscardedAnalyses(t *testing.T) {
 	t.Parallel()
 	dialects(t, func(t *testing.T, d database) {
 		h := newFakeHandler()
-		cfg := testConfig(d, h, &fakePublisher{})
+		cfg := testConfig(d, &fakePublisher{})
 		cfg.Work = false // nothing runs the job: it is discarded by hand below
 		c, err := New(cfg)
 		require.NoError(t, err)
+		c.cfg.Handler = h // what Start would do; reconcile is called by hand
 		require.NoError(t, c.Migrate(context.Background()))
 		id := caseID(t, 0)
 		enqueue(t, c, id, "alice", true)
@@ -731,4 +732,20 @@ func TestReconcileAbandonsCasesOfDiscardedAnalyses(t *testing.T) {
 		require.Contains(t, h.abandoned[0].reason, "abandoned")
 		require.Empty(t, h.fails, "Fail is for the ordinary path")
 	})
+}
+
+// TestStartNeedsAHandler: a working client is given its handler at Start;
+// an insert-only client needs none.
+func TestStartNeedsAHandler(t *testing.T) {
+	t.Parallel()
+	d := openSQLite(t)
+	c, err := New(testConfig(d, &fakePublisher{}))
+	require.NoError(t, err)
+	require.ErrorContains(t, c.Start(context.Background(), nil), "Handler is required")
+
+	cfg := testConfig(d, &fakePublisher{})
+	cfg.Work = false
+	insertOnly, err := New(cfg)
+	require.NoError(t, err)
+	require.NoError(t, insertOnly.Start(context.Background(), nil))
 }

@@ -2,21 +2,14 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
-	"path/filepath"
 	"time"
 
-	"github.com/triagem/triagem"
-	"github.com/triagem/triagem/auth"
 	"github.com/triagem/triagem/httpapi"
+	"github.com/triagem/triagem/internal/app"
 	"github.com/triagem/triagem/internal/bench"
 )
 
@@ -49,12 +42,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg.ClientCommand = []string{exe, "bench", "-client"}
 	cfg.Stderr = stderr
-	cfg.Start = benchService(f, cfg.Streams+cfg.Subscribers, stderr)
+	log, err := app.NewLogger(stderr, "text", f.logLevel)
+	if err != nil {
+		return err
+	}
+	cfg.Start = bench.Service{Heartbeat: f.heartbeat, SubscriberBuffer: f.subscriberBuffer, Streams: cfg.Streams + cfg.Subscribers, Logger: log}.Start
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 	report, err := bench.Run(ctx, cfg)
 	if report != nil {
-		if werr := writeBenchReport(stdout, report, f.json); err == nil {
+		write := bench.WriteText
+		if f.json {
+			write = bench.WriteJSON
+		}
+		if werr := write(stdout, report); err == nil {
 			err = werr
 		}
 	}
@@ -88,95 +89,4 @@ func parseBench(args []string, stderr io.Writer) (bench.Config, benchFlags, erro
 		return c, f, fmt.Errorf("bench takes no arguments, got %q", fs.Args())
 	}
 	return c, f, c.Validate()
-}
-
-func writeBenchReport(w io.Writer, r *bench.Report, asJSON bool) error {
-	if !asJSON {
-		return bench.WriteText(w, r)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
-
-// benchService starts what serve runs (openApp, serveOn) on a temp SQLite
-// file and the memory bus, on 127.0.0.1:0, with workers, fresh HS256 tokens
-// and room for streams streams per user.
-func benchService(f benchFlags, streams int, stderr io.Writer) func(context.Context) (*bench.Target, error) {
-	return func(ctx context.Context) (_ *bench.Target, err error) {
-		cfg, err := benchServeConfig(f, streams)
-		if err != nil {
-			return nil, err
-		}
-		dir, err := os.MkdirTemp("", "triagem-bench")
-		if err != nil {
-			return nil, err
-		}
-		cfg.DatabaseURL = filepath.Join(dir, "bench.db")
-		var stops []func() error
-		stop := func() error {
-			var errs []error
-			for i := len(stops) - 1; i >= 0; i-- {
-				errs = append(errs, stops[i]())
-			}
-			return errors.Join(errs...)
-		}
-		defer func() {
-			if err != nil {
-				_ = stop()
-			}
-		}()
-		stops = append(stops, func() error { return os.RemoveAll(dir) })
-		log, err := newLogger(stderr, "text", cfg.LogLevel)
-		if err != nil {
-			return nil, err
-		}
-		a, err := openApp(ctx, cfg, log)
-		if err != nil {
-			return nil, err
-		}
-		stops = append(stops, func() error { a.close(); return nil })
-		ln, err := net.Listen("tcp", cfg.Addr)
-		if err != nil {
-			return nil, err
-		}
-		serveCtx, cancel := context.WithCancel(ctx)
-		served := make(chan error, 1)
-		from := time.Now() // the heartbeat ticker starts in serveOn's httpapi.New
-		go func() { served <- a.serveOn(serveCtx, ln) }()
-		stops = append(stops, func() error { cancel(); return <-served })
-		t := &bench.Target{Addr: ln.Addr().String(), Bus: a.bus, Heartbeat: cfg.Heartbeat, HeartbeatsFrom: from, Stop: stop,
-			Setup: fmt.Sprintf("SQLite (temp file), in-process bus (subscriber buffer %d events), workers on, HS256 tokens, heartbeat %s; serve's wiring", cfg.StreamBuffer, cfg.Heartbeat)}
-		now := time.Now()
-		if t.ClientToken, err = auth.Mint(cfg.JWTSecret, "bench-user", triagem.RoleClient, time.Hour, now); err != nil {
-			return nil, err
-		}
-		if t.AdminToken, err = auth.Mint(cfg.JWTSecret, "bench-admin", triagem.RoleAdmin, time.Hour, now); err != nil {
-			return nil, err
-		}
-		return t, nil
-	}
-}
-
-// benchServeConfig is serve's default configuration (no environment) with
-// what the bench needs: a fresh secret, loopback, no limit on requests.
-func benchServeConfig(f benchFlags, streams int) (Config, error) {
-	var cfg Config
-	if err := cfg.flagSet("serve", true).Parse(nil); err != nil {
-		return cfg, err
-	}
-	secret := make([]byte, 32)
-	_, _ = rand.Read(secret)
-	cfg.JWTSecret = hex.EncodeToString(secret)
-	cfg.JWKSURL, cfg.RedisURL, cfg.WebhookURL = "", "", ""
-	cfg.Addr = "127.0.0.1:0"
-	cfg.RunWorkers = true
-	cfg.RequestsPerMinute = -1 // one user opens thousands of streams
-	cfg.StreamsPerUser = streams + 64
-	cfg.Heartbeat = f.heartbeat
-	cfg.LogLevel = f.logLevel
-	if f.subscriberBuffer > 0 {
-		cfg.StreamBuffer = f.subscriberBuffer
-	}
-	return cfg, cfg.validate()
 }

@@ -201,10 +201,11 @@ func TestKilledWorkerJobRunsAgain(t *testing.T) {
 	t.Parallel()
 	dbURL := pgSchema(t)
 	redisURL, prefix := redisPrefix(t)
+	const jobTimeout, rescueAfter = time.Second, 2 * time.Second
 	env := []string{
 		"TRIAGEM_DATABASE_URL=" + dbURL, "TRIAGEM_JWT_SECRET=" + distSecret, "TRIAGEM_JWKS_URL=",
 		"TRIAGEM_REDIS_URL=" + redisURL, "TRIAGEM_REDIS_PREFIX=" + prefix,
-		"TRIAGEM_JOB_TIMEOUT=1s", "TRIAGEM_RESCUE_AFTER=2s",
+		"TRIAGEM_JOB_TIMEOUT=" + jobTimeout.String(), "TRIAGEM_RESCUE_AFTER=" + rescueAfter.String(),
 	}
 	runToEnd(t, env, "migrate")
 	api1 := start(t, env, "serve", "-workers=false")
@@ -237,7 +238,7 @@ func TestKilledWorkerJobRunsAgain(t *testing.T) {
 	require.NoError(t, stuck.cmd.Process.Kill())
 
 	start(t, env, "worker")
-	waitCompleted(t, api1.url(""), alice, started.CaseID, 90*time.Second)
+	waitCompleted(t, api1.url(""), alice, started.CaseID, rescueWait(rescueAfter))
 
 	// The job row is marked completed just after the case (River completes
 	// jobs in batches): poll for it.
@@ -271,4 +272,31 @@ func TestKilledWorkerJobRunsAgain(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, completed, "the result is announced once: %v", events)
+}
+
+// River's fixed intervals (v0.51), which bound how soon a killed worker's job
+// runs again.
+const (
+	// leaderHandover: the killed worker led (the API instance works no
+	// jobs); its lease lapses 5 s + 10 s after its last renewal, and the new
+	// worker claims it within one 5 s ± 1 s election interval.
+	leaderHandover = 21 * time.Second
+	// rescuerFirstPass: a new leader's rescuer runs at once after a start-up
+	// stagger of at most 1 s, then every jobs.RescuerIntervalRiver; the job
+	// has been running longer than the rescue setting by then, so the first
+	// pass takes it.
+	rescuerFirstPass = time.Second
+	// retryThenSchedule: the rescued job waits its first retry delay (2 s
+	// ±20%) and the scheduler's 5 s pass before a worker may fetch it.
+	retryThenSchedule = 3*time.Second + 5*time.Second
+	// processSlack covers starting the new worker under -race.
+	processSlack = 10 * time.Second
+)
+
+// rescueWait is the longest a killed worker's job may take to complete
+// elsewhere. It stays below the unwired default (job timeout +
+// jobs.RescueMarginDefault, then up to a rescuer cycle), so the test fails
+// if -rescue-after stops reaching River.
+func rescueWait(rescueAfter time.Duration) time.Duration {
+	return rescueAfter + leaderHandover + rescuerFirstPass + retryThenSchedule + processSlack
 }

@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
-	"github.com/triagem/triagem/interview"
 	"github.com/triagem/triagem/interview/eval"
 )
 
@@ -30,27 +27,16 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return errors.New("eval: at least one file is required")
 	}
-	var exs []interview.Example
-	for _, name := range fs.Args() {
-		f, err := os.Open(name)
-		if err != nil {
-			return fmt.Errorf("eval: %w", err)
-		}
-		more, err := interview.ReadExamples(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("eval: %s: %w", name, err)
-		}
-		exs = append(exs, more...)
+	exs, err := eval.ReadFiles(fs.Args()...)
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
 	}
 	rep, err := eval.Evaluate(ctx, exs, *folds)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return eval.PrintJSON(stdout, rep)
 	}
 	return eval.Print(stdout, rep)
 }

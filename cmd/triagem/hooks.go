@@ -2,8 +2,9 @@
 
 package main
 
-import "github.com/triagem/triagem"
+import "github.com/triagem/triagem/internal/app"
 
-// withTestHooks returns the analyzers unchanged; the triagemtest build (used
-// by the process tests) can make them block, to kill a worker mid-job.
-func withTestHooks(analyzers []triagem.Analyzer) []triagem.Analyzer { return analyzers }
+// testModels is nil: serve and worker pick their models from the settings.
+// The triagemtest build (used by the process tests) can make them block, to
+// kill a worker mid-job.
+func testModels() *app.Models { return nil }

@@ -267,34 +267,12 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-func TestPublicIntakeDefaultsToDevMode(t *testing.T) {
+// TestRescueMustExceedTheJobTimeout: a rescue sooner than the timeout
+// would run a live worker's job twice; serve refuses it in one line.
+func TestRescueMustExceedTheJobTimeout(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name   string
-		cfg    Config
-		public bool
-		err    string
-	}{
-		{name: "dev mode: on", cfg: Config{}, public: true},
-		{name: "with a key: off", cfg: Config{JWTSecret: "k"}, public: false},
-		{name: "with a key, asked for", cfg: Config{JWTSecret: "k", PublicIntake: "true"}, public: true},
-		{name: "dev mode, turned off", cfg: Config{PublicIntake: "false"}, public: false},
-		{name: "malformed", cfg: Config{PublicIntake: "maybe"}, public: true, err: "public intake"},
-		{name: "JWKS only cannot sign sessions", cfg: Config{JWKSURL: "https://idp.example/jwks", PublicIntake: "true"}, public: true, err: "TRIAGEM_JWT_SECRET"},
-		{name: "bad proxy", cfg: Config{TrustedProxies: "10.0.0.0/8, nope"}, public: true, err: "trusted proxies"},
-		{name: "bad frame ancestor", cfg: Config{FrameAncestors: "https://a.example 'unsafe-inline'"}, public: true, err: "frame ancestors"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg := tt.cfg
-			cfg.Addr, cfg.LogFormat, cfg.MaxAttempts, cfg.SessionTTL = "127.0.0.1:0", "text", 1, time.Hour
-			require.Equal(t, tt.public, cfg.publicIntake())
-			err := cfg.validate()
-			if tt.err == "" {
-				require.NoError(t, err)
-				return
-			}
-			require.ErrorContains(t, err, tt.err)
-		})
-	}
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"serve", "-rescue-after", "1s", "-job-timeout", "2m"}, &stdout, &stderr)
+	require.EqualError(t, err, "rescue after 1s must exceed the job timeout 2m0s: a job still running is only presumed dead once its timeout has passed")
+	require.NotContains(t, err.Error(), "\n")
 }

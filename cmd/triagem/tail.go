@@ -1,8 +1,8 @@
 package main
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,8 +11,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/triagem/triagem"
 	"github.com/triagem/triagem/auth"
+	"github.com/triagem/triagem/internal/app"
 	"github.com/triagem/triagem/internal/sse"
 )
 
@@ -22,7 +22,7 @@ import (
 func runTail(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("tail", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	base := fs.String("url", envOr("TRIAGEM_URL", "http://127.0.0.1:8080"), "server base URL (TRIAGEM_URL)")
+	base := fs.String("url", cmp.Or(os.Getenv("TRIAGEM_URL"), "http://"+app.AddrDefault), "server base URL (TRIAGEM_URL)")
 	token := fs.String("token", os.Getenv("TRIAGEM_TOKEN"), "bearer token (TRIAGEM_TOKEN)")
 	sub := fs.String("sub", "", "dev mode: mint a token for this user instead of -token")
 	from := fs.Int64("from", -1, "start after this event id (0: whole history; default: from now)")
@@ -39,7 +39,7 @@ func runTail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		*token = t
 	}
-	f := &sse.Follower{URL: *base + "/api/v2/triage/stream/" + fs.Arg(0), Token: *token}
+	f := &sse.Follower{URL: *base + "/api/v2/triage/stream/" + fs.Arg(0), Token: *token, FromSnapshot: true}
 	if *from >= 0 {
 		f.LastID = strconv.FormatInt(*from, 10)
 	}
@@ -47,29 +47,7 @@ func runTail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stderr, "tail: stream ended (%v); reconnecting after id %q\n", err, f.LastID)
 	}
 	return f.Follow(ctx, func(fr sse.Frame) error {
-		if !fr.HasID && fr.Event == triagem.EventInitialState && f.LastID == "" {
-			f.LastID = snapshotPosition(fr.Data)
-		}
 		_, err := fmt.Fprintf(stdout, "%s\t%s\t%s\n", fr.ID, fr.Event, fr.Data)
 		return err
 	})
-}
-
-// snapshotPosition is the initial_state's last_event_id: where a reconnect
-// resumes before any event came, so that it misses nothing.
-func snapshotPosition(data string) string {
-	var snap struct {
-		LastEventID int64 `json:"last_event_id"`
-	}
-	if json.Unmarshal([]byte(data), &snap) != nil {
-		return ""
-	}
-	return strconv.FormatInt(snap.LastEventID, 10)
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -27,11 +28,7 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("-sub is required")
 	}
-	key := *secret
-	if key == "" {
-		key = auth.DevSecret
-	}
-	tok, err := auth.Mint(key, *sub, triagem.Role(*role), *ttl, time.Now())
+	tok, err := auth.Mint(cmp.Or(*secret, auth.DevSecret), *sub, triagem.Role(*role), *ttl, time.Now())
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -126,4 +127,11 @@ func fmtDuration(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%.1fµs", float64(d)/float64(time.Microsecond))
 	}
+}
+
+// WriteJSON prints r as indented JSON (durations in ns, memory in bytes).
+func WriteJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
 }

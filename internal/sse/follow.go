@@ -3,11 +3,15 @@ package sse
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
+
+	"github.com/triagem/triagem"
 )
 
 // Defaults of Follower.
@@ -35,6 +39,10 @@ type Follower struct {
 	Retry, RetryMax time.Duration
 	// OnDrop, when set, hears of each drop before the wait.
 	OnDrop func(err error)
+	// FromSnapshot resumes after a Triagem stream's snapshot: while LastID is
+	// empty, an initial_state frame without an id sets it to the snapshot's
+	// last_event_id, so that a reconnect before any event misses nothing.
+	FromSnapshot bool
 }
 
 // Follow reads the stream, calling fn for each event, until ctx ends (nil),
@@ -65,6 +73,19 @@ func (f *Follower) Follow(ctx context.Context, fn func(Frame) error) error {
 		case <-time.After(wait):
 		}
 		wait = min(wait*2, cmp.Or(f.RetryMax, RetryMaxDefault))
+	}
+}
+
+// adoptSnapshot applies FromSnapshot to one frame.
+func (f *Follower) adoptSnapshot(fr Frame) {
+	if !f.FromSnapshot || fr.HasID || fr.Event != triagem.EventInitialState || f.LastID != "" {
+		return
+	}
+	var snap struct {
+		LastEventID int64 `json:"last_event_id"`
+	}
+	if json.Unmarshal([]byte(fr.Data), &snap) == nil {
+		f.LastID = strconv.FormatInt(snap.LastEventID, 10)
 	}
 }
 
@@ -104,6 +125,7 @@ func (f *Follower) once(ctx context.Context, fn func(Frame) error) (got bool, er
 		if fr.HasID {
 			f.LastID = fr.ID
 		}
+		f.adoptSnapshot(fr)
 		if err := fn(fr); err != nil {
 			return callbackError{err}
 		}

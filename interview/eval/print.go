@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -73,4 +74,11 @@ func short(s string) string {
 		return s[:5]
 	}
 	return s
+}
+
+// PrintJSON prints r as indented JSON.
+func PrintJSON(w io.Writer, r Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
 }
