@@ -175,6 +175,10 @@ func completeData(client []string, d triagem.TriageData) triagem.TriageData {
 	return d
 }
 
+// minSummaryWords is the fewest words a summary taken from another
+// analyzer may have.
+const minSummaryWords = 2
+
 // oneSentence is s as one sentence of at most maxSummaryRunes on one line,
 // ending in a full stop; "" when s is not one (empty, longer, several
 // sentences, invalid text).
@@ -186,8 +190,11 @@ func oneSentence(s string) string {
 	if s == "" {
 		return ""
 	}
-	if last, _ := utf8.DecodeLastRuneInString(s); !strings.ContainsRune(".!?", last) {
-		s += "."
+	// A summary states: a trailing "!" or "?" becomes a full stop, and
+	// something without two words (a model's "!" or "ok") is no summary.
+	s = strings.TrimRight(s, ".!? ") + "."
+	if words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); len(words) < minSummaryWords {
+		return ""
 	}
 	if utf8.RuneCountInString(s) > maxSummaryRunes || strings.Contains(strings.TrimSuffix(s, "."), ". ") || strings.Contains(s, "…") {
 		return ""
