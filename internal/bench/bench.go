@@ -1,8 +1,10 @@
 // Package bench measures a running Triagem on this machine, on loopback
-// only: what an idle SSE stream costs the server (memory, goroutines, CPU),
-// how long an event takes from Publish to a client's socket, and how many
-// cases per second the background analysis completes. Every scenario
-// returns a report struct; WriteText prints one, and the structs encode as
+// only, in three modes (Config.Modes): stream, what an idle SSE stream
+// costs the server (memory, goroutines, CPU) and how long an event takes
+// from Publish to a client's socket; turns, how many /continue turns per
+// second concurrent conversations get and how long each takes; e2e, how
+// many cases per second the background analysis completes. Every mode
+// fills its own report struct; WriteText prints them, and they encode as
 // JSON. The service is started through Config.Start, so that the command
 // measures the server it really runs.
 package bench
@@ -29,6 +31,9 @@ const (
 	CasesDefault       = 50
 	ConcurrencyDefault = 8
 	IdleDefault        = 3 * time.Second
+	// ConversationsDefault and TurnsForDefault shape the turns mode.
+	ConversationsDefault = 32
+	TurnsForDefault      = 3 * time.Second
 )
 
 // IdleStreamBudget is the most service memory an idle stream may cost.
@@ -50,6 +55,10 @@ type Config struct {
 	Cases         int           // cases analysed for the throughput measurement (0 skips it)
 	Concurrency   int           // concurrent API clients for the throughput measurement
 	Idle          time.Duration // window of each idle CPU measurement
+	Conversations int           // concurrent conversations of the turns mode
+	TurnsFor      time.Duration // how long the turns mode drives them
+	// Modes are the scenarios to run (empty: ModesDefault).
+	Modes Modes
 	// ProfileDir, when set, receives heap.pprof (every allocation sampled)
 	// and goroutines.txt while the idle streams are open.
 	ProfileDir string
@@ -60,6 +69,9 @@ type Config struct {
 func (c Config) Validate() error {
 	if c.Streams < 1 || c.Subscribers < 1 || c.Events < 1 || c.Concurrency < 1 || c.Cases < 0 || c.EventRate < 0 || c.Idle <= 0 {
 		return errors.New("bench: streams, subscribers, events, concurrency and idle must be positive; cases and event rate not negative")
+	}
+	if c.Modes.Has(ModeTurns) && (c.Conversations < 1 || c.TurnsFor <= 0) {
+		return errors.New("bench: the turns mode needs conversations and a duration that are positive")
 	}
 	return nil
 }
@@ -79,19 +91,27 @@ type Target struct {
 	Stop           func() error
 }
 
-// Report is a whole run. Sections not run (or not reached) are nil.
+// Report is a whole run, one section per mode. Sections not run (or not
+// reached) are nil.
 type Report struct {
-	GoVersion  string            `json:"go_version"`
-	OS         string            `json:"os"`
-	Arch       string            `json:"arch"`
-	CPUs       int               `json:"cpus"`
-	GOMAXPROCS int               `json:"gomaxprocs"`
-	Addr       string            `json:"addr"`
-	Setup      string            `json:"setup"`
-	OpenFiles  string            `json:"open_files"`
-	Idle       *IdleReport       `json:"idle_streams,omitempty"`
-	Latency    *LatencyReport    `json:"latency,omitempty"`
-	Throughput *ThroughputReport `json:"throughput,omitempty"`
+	GoVersion  string        `json:"go_version"`
+	OS         string        `json:"os"`
+	Arch       string        `json:"arch"`
+	CPUs       int           `json:"cpus"`
+	GOMAXPROCS int           `json:"gomaxprocs"`
+	Addr       string        `json:"addr"`
+	Setup      string        `json:"setup"`
+	OpenFiles  string        `json:"open_files"`
+	Stream     *StreamReport `json:"stream,omitempty"`
+	Turns      *TurnsReport  `json:"turns,omitempty"`
+	E2E        *E2EReport    `json:"e2e,omitempty"`
+}
+
+// StreamReport is the stream mode: what idle streams cost, and how long an
+// event takes from Publish to a client.
+type StreamReport struct {
+	Idle    *IdleReport    `json:"idle,omitempty"`
+	Latency *LatencyReport `json:"latency,omitempty"`
 }
 
 // Run starts the service, runs every scenario in turn and stops it. On an
@@ -104,7 +124,7 @@ func Run(ctx context.Context, cfg Config) (_ *Report, err error) {
 		return nil, errors.New("bench: Start and ClientCommand are required")
 	}
 	r := &Report{GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0)}
-	if r.OpenFiles, err = procstat.RaiseOpenFileLimit(uint64(max(cfg.Streams, cfg.Subscribers) + 2*cfg.Concurrency + 512)); err != nil {
+	if r.OpenFiles, err = procstat.RaiseOpenFileLimit(uint64(max(cfg.Streams, cfg.Subscribers) + 2*max(cfg.Concurrency, cfg.Conversations) + 512)); err != nil {
 		return nil, err
 	}
 	if cfg.ProfileDir != "" {
@@ -119,7 +139,7 @@ func Run(ctx context.Context, cfg Config) (_ *Report, err error) {
 	}
 	s := &session{cfg: cfg, t: t, client: &http.Client{
 		Timeout:   30 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Concurrency + 4},
+		Transport: &http.Transport{MaxIdleConnsPerHost: max(cfg.Concurrency, cfg.Conversations) + 4},
 	}}
 	defer func() {
 		s.client.CloseIdleConnections()
@@ -154,19 +174,37 @@ func (s *session) awaitReady(ctx context.Context, limit time.Duration) error {
 	}
 }
 
+// run runs the chosen modes in the order stream, turns, e2e.
 func (s *session) run(ctx context.Context, r *Report) error {
+	modes := s.cfg.Modes.orDefault()
+	if modes.Has(ModeStream) {
+		if err := s.stream(ctx, r); err != nil {
+			return err
+		}
+	}
 	var err error
-	if r.Idle, err = s.idleStreams(ctx); err != nil {
+	if modes.Has(ModeTurns) {
+		if r.Turns, err = s.turns(ctx); err != nil {
+			return fmt.Errorf("turns: %w", err)
+		}
+	}
+	if modes.Has(ModeE2E) && s.cfg.Cases > 0 {
+		if r.E2E, err = s.throughput(ctx); err != nil {
+			return fmt.Errorf("e2e: %w", err)
+		}
+	}
+	return nil
+}
+
+// stream fills r.Stream as it goes, so that an error keeps what came before.
+func (s *session) stream(ctx context.Context, r *Report) error {
+	r.Stream = &StreamReport{}
+	var err error
+	if r.Stream.Idle, err = s.idleStreams(ctx); err != nil {
 		return fmt.Errorf("idle streams: %w", err)
 	}
-	if r.Latency, err = s.latency(ctx); err != nil {
+	if r.Stream.Latency, err = s.latency(ctx); err != nil {
 		return fmt.Errorf("latency: %w", err)
-	}
-	if s.cfg.Cases == 0 {
-		return nil
-	}
-	if r.Throughput, err = s.throughput(ctx); err != nil {
-		return fmt.Errorf("throughput: %w", err)
 	}
 	return nil
 }

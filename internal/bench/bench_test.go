@@ -25,7 +25,7 @@ func TestPercentile(t *testing.T) {
 }
 
 func validConfig() Config {
-	return Config{Streams: 1, Subscribers: 1, Events: 1, Concurrency: 1, Idle: time.Second}
+	return Config{Streams: 1, Subscribers: 1, Events: 1, Concurrency: 1, Idle: time.Second, Conversations: 1, TurnsFor: time.Second}
 }
 
 func TestConfigValidate(t *testing.T) {
@@ -93,22 +93,24 @@ func sampleReport() *Report {
 	idle.PerStream = idle.perStream()
 	return &Report{
 		GoVersion: "go1.26", OS: "linux", Arch: "amd64", CPUs: 2, GOMAXPROCS: 2, Addr: "127.0.0.1:4000",
-		Setup: "SQLite", OpenFiles: "left as is", Idle: idle,
-		Latency: &LatencyReport{Streams: 100, Events: 1000, Delivered: 100000, P50: time.Millisecond, P90: 2 * time.Millisecond,
-			P99: 3 * time.Millisecond, Max: 9 * time.Millisecond, PublishRate: 499, TargetRate: 500, DeliveryRate: 49000},
-		Throughput: &ThroughputReport{Cases: 50, Turns: 5, Concurrency: 8, Completed: 50, Span: 2 * time.Second,
+		Setup: "SQLite", OpenFiles: "left as is",
+		Stream: &StreamReport{Idle: idle, Latency: &LatencyReport{Streams: 100, Events: 1000, Delivered: 100000, P50: time.Millisecond, P90: 2 * time.Millisecond,
+			P99: 3 * time.Millisecond, Max: 9 * time.Millisecond, PublishRate: 499, TargetRate: 500, DeliveryRate: 49000}},
+		Turns: &TurnsReport{Conversations: 32, Window: 3 * time.Second, Turns: 3000, Finished: 600, TurnsPerSecond: 990.5,
+			P50: 25 * time.Millisecond, P99: 80 * time.Millisecond, Max: 120 * time.Millisecond},
+		E2E: &E2EReport{Cases: 50, Turns: 5, Concurrency: 8, Completed: 50, Span: 2 * time.Second,
 			CasesPerSecond: 25, P50: 117 * time.Millisecond, P99: 207 * time.Millisecond, Max: 210 * time.Millisecond},
 	}
 }
 
 func TestIdlePerStream(t *testing.T) {
 	t.Parallel()
-	ps := sampleReport().Idle.PerStream
+	ps := sampleReport().Stream.Idle.PerStream
 	require.InDelta(t, float64(30<<20)/2000, ps.Memory, 0.01) // (39 MiB − 9 MiB) / 2000
 	require.InDelta(t, float64(8<<20)/2000, ps.Stacks, 0.01)
 	require.InDelta(t, 1.0, ps.Goroutines, 0.001)
 	require.Zero(t, ps.HeldAfterRelease)
-	require.False(t, sampleReport().Idle.OverBudget())
+	require.False(t, sampleReport().Stream.Idle.OverBudget())
 }
 
 func TestWriteText(t *testing.T) {
@@ -117,7 +119,7 @@ func TestWriteText(t *testing.T) {
 	require.NoError(t, WriteText(&out, sampleReport()))
 	for _, want := range []string{
 		"triagem bench: go1.26 linux/amd64, 2 CPUs, GOMAXPROCS=2, everything on loopback 127.0.0.1:4000 in this process",
-		"1. idle streams (server side only: the clients run in a child process, triagem)",
+		"1. stream mode, idle streams (server side only: the clients run in a child process, triagem)",
 		"streams                                      2000 (server counts 2016 open), opened in 812ms",
 		"memory per idle stream                       15729 B (15.36 KiB)  (within the 16 KiB budget",
 		"goroutines per stream                        1.000  (40 → 2040)",
@@ -127,8 +129,12 @@ func TestWriteText(t *testing.T) {
 		"frames delivered                             100000/100000 (0 streams short)",
 		"latency p50 / p90 / p99 / max                1.00ms / 2.00ms / 3.00ms / 9.00ms",
 		"publish rate                                 499 events/s (target 500/s)",
-		"3. analysis throughput (SQLite + River, 50 cases of 5 turns, final /continue → triage_completed, 8 API clients)",
-		"throughput                                   25.0 cases/s (50 cases in 2.00s)",
+		"3. turns mode (32 concurrent conversations for 3s on POST /continue, client token; finished cases analysed meanwhile)",
+		"turns answered                               3000  (600 interviews finished",
+		"turns per second                             990.5  (answered /continue requests over the run's wall time, new cases' /start included)",
+		"per turn p50 / p99 / max                     25.00ms / 80.00ms / 120.00ms  (request sent → answer read)",
+		"4. e2e mode, analysis throughput (SQLite + River, 50 cases of 5 turns, final /continue → triage_completed, 8 API clients)",
+		"throughput                                   25.0 cases/s (50 cases in 2.00s, first final turn → last completion)",
 		"per case p50 / p99 / max                     117.00ms / 207.00ms / 210.00ms",
 	} {
 		require.Contains(t, out.String(), want)
@@ -138,12 +144,21 @@ func TestWriteText(t *testing.T) {
 func TestWriteTextPartialReport(t *testing.T) {
 	t.Parallel()
 	r := sampleReport()
-	r.Idle.StillOpen, r.Latency, r.Throughput = 12, nil, nil
+	r.Stream.Idle.StillOpen, r.Stream.Latency, r.E2E = 12, nil, nil
 	var out bytes.Buffer
 	require.NoError(t, WriteText(&out, r))
 	require.Contains(t, out.String(), "not within 9s: 12 streams still open")
-	require.NotContains(t, out.String(), "2. publish")
+	require.NotContains(t, out.String(), "publish → deliver")
 	require.NotContains(t, out.String(), "memory not returned after close")
+	require.Contains(t, out.String(), "3. turns mode")
+	require.NotContains(t, out.String(), "e2e mode")
+
+	out.Reset()
+	r.Stream, r.Turns = nil, &TurnsReport{Conversations: 2, Window: time.Second}
+	require.NoError(t, WriteText(&out, r))
+	require.Contains(t, out.String(), "turns answered                               0  (0 interviews finished")
+	require.NotContains(t, out.String(), "turns per second")
+	require.NotContains(t, out.String(), "stream mode")
 }
 
 func TestReportJSON(t *testing.T) {
@@ -154,7 +169,63 @@ func TestReportJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &back))
 	require.Equal(t, *sampleReport(), back)
 	require.Contains(t, string(raw), `"p99_ns":3000000`)
-	require.Contains(t, string(raw), `"idle_streams":{`)
+	require.Contains(t, string(raw), `"stream":{"idle":{`)
+	require.Contains(t, string(raw), `"turns":{"conversations":32`)
+	require.Contains(t, string(raw), `"e2e":{"cases":50`)
+}
+
+func TestTurnsReport(t *testing.T) {
+	t.Parallel()
+	talkers := []talker{
+		{lat: []time.Duration{4, 1, 3}, finished: 1},
+		{lat: []time.Duration{2, 5}},
+	}
+	r := turnsReport(talkers, time.Second, 2*time.Second)
+	require.Equal(t, &TurnsReport{Conversations: 2, Window: time.Second, Turns: 5, Finished: 1,
+		TurnsPerSecond: 2.5, P50: 3, P99: 4, Max: 5}, r)
+	require.Equal(t, &TurnsReport{Conversations: 1, Window: time.Second}, turnsReport([]talker{{}}, time.Second, time.Second))
+}
+
+func TestModes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		list, str string
+		want      Modes
+		err       bool
+	}{
+		{list: "turns", want: Modes{ModeTurns}, str: "turns"},
+		{list: "e2e, stream,e2e", want: Modes{ModeE2E, ModeStream}, str: "e2e,stream"},
+		{list: ModesDefault, want: allModes(), str: ModesDefault},
+		{list: "turn", err: true},
+		{list: "", err: true},
+	} {
+		t.Run(tc.list, func(t *testing.T) {
+			t.Parallel()
+			var m Modes
+			err := m.Set(tc.list)
+			if tc.err {
+				require.ErrorContains(t, err, "unknown mode")
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tc.want, m)
+			require.Equal(t, tc.str, m.String())
+		})
+	}
+	var none Modes
+	require.True(t, none.Has(ModeStream) && none.Has(ModeTurns) && none.Has(ModeE2E), "empty means all")
+	require.False(t, Modes{ModeTurns}.Has(ModeE2E))
+}
+
+func TestConfigValidateTurns(t *testing.T) {
+	t.Parallel()
+	c := validConfig()
+	c.Modes, c.Conversations = Modes{ModeTurns}, 0
+	require.ErrorContains(t, c.Validate(), "turns mode")
+	c.Conversations, c.TurnsFor = 2, time.Second
+	require.NoError(t, c.Validate())
+	c.Modes, c.Conversations = Modes{ModeStream}, 0
+	require.NoError(t, c.Validate(), "conversations only matter to the turns mode")
 }
 
 func TestFmtDuration(t *testing.T) {

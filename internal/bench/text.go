@@ -17,14 +17,17 @@ func WriteText(w io.Writer, r *Report) error {
 		r.GoVersion, r.OS, r.Arch, r.CPUs, r.GOMAXPROCS, r.Addr)
 	p.printf("setup: %s\n", r.Setup)
 	p.printf("open files: %s\n", r.OpenFiles)
-	if r.Idle != nil {
-		p.idle(r.Idle)
+	if r.Stream != nil && r.Stream.Idle != nil {
+		p.idle(r.Stream.Idle)
 	}
-	if r.Latency != nil {
-		p.latency(r.Latency)
+	if r.Stream != nil && r.Stream.Latency != nil {
+		p.latency(r.Stream.Latency)
 	}
-	if r.Throughput != nil {
-		p.throughput(r.Throughput)
+	if r.Turns != nil {
+		p.turns(r.Turns)
+	}
+	if r.E2E != nil {
+		p.e2e(r.E2E)
 	}
 	return p.err
 }
@@ -52,7 +55,7 @@ func (p *printer) idle(r *IdleReport) {
 	if r.OverBudget() {
 		verdict = "OVER"
 	}
-	p.printf("\n1. idle streams (server side only: the clients run in a child process, %s)\n", r.ClientProcess)
+	p.printf("\n1. stream mode, idle streams (server side only: the clients run in a child process, %s)\n", r.ClientProcess)
 	p.row("streams", "%d (server counts %d open), opened in %s", r.Streams, r.ServerOpen, r.OpenedIn.Round(time.Millisecond))
 	p.row("memory per idle stream", "%s  (%s the %d KiB budget; HeapInuse+StackInuse, after-before / streams)", fmtBytes(ps.Memory), verdict, IdleStreamBudget>>10)
 	p.row("  live heap objects per stream", "%s", fmtBytes(ps.HeapObjects))
@@ -84,7 +87,7 @@ func (p *printer) idle(r *IdleReport) {
 }
 
 func (p *printer) latency(r *LatencyReport) {
-	p.printf("\n2. publish → deliver latency (%d SSE streams on one case, %d events via Bus.Publish, raw-socket clients in this process)\n", r.Streams, r.Events)
+	p.printf("\n2. stream mode, publish → deliver latency (%d SSE streams on one case, %d events via Bus.Publish, raw-socket clients in this process)\n", r.Streams, r.Events)
 	p.row("frames delivered", "%d/%d (%d streams short)", r.Delivered, r.Streams*r.Events, r.Short)
 	if r.Delivered > 0 {
 		p.row("latency p50 / p90 / p99 / max", "%s / %s / %s / %s", fmtDuration(r.P50), fmtDuration(r.P90), fmtDuration(r.P99), fmtDuration(r.Max))
@@ -99,12 +102,21 @@ func (p *printer) latency(r *LatencyReport) {
 	}
 }
 
-func (p *printer) throughput(r *ThroughputReport) {
-	p.printf("\n3. analysis throughput (SQLite + River, %d cases of %d turns, final /continue → triage_completed, %d API clients)\n", r.Cases, r.Turns, r.Concurrency)
+func (p *printer) turns(r *TurnsReport) {
+	p.printf("\n3. turns mode (%d concurrent conversations for %s on POST /continue, client token; finished cases analysed meanwhile)\n", r.Conversations, r.Window)
+	p.row("turns answered", "%d  (%d interviews finished; a finished one is followed by a new case)", r.Turns, r.Finished)
+	if r.Turns > 0 {
+		p.row("turns per second", "%.1f  (answered /continue requests over the run's wall time, new cases' /start included)", r.TurnsPerSecond)
+		p.row("per turn p50 / p99 / max", "%s / %s / %s  (request sent → answer read)", fmtDuration(r.P50), fmtDuration(r.P99), fmtDuration(r.Max))
+	}
+}
+
+func (p *printer) e2e(r *E2EReport) {
+	p.printf("\n4. e2e mode, analysis throughput (SQLite + River, %d cases of %d turns, final /continue → triage_completed, %d API clients)\n", r.Cases, r.Turns, r.Concurrency)
 	p.row("cases completed", "%d/%d", r.Completed, r.Cases)
 	if r.Completed > 0 {
-		p.row("throughput", "%.1f cases/s (%d cases in %s)", r.CasesPerSecond, r.Completed, fmtDuration(r.Span))
-		p.row("per case p50 / p99 / max", "%s / %s / %s", fmtDuration(r.P50), fmtDuration(r.P99), fmtDuration(r.Max))
+		p.row("throughput", "%.1f cases/s (%d cases in %s, first final turn → last completion)", r.CasesPerSecond, r.Completed, fmtDuration(r.Span))
+		p.row("per case p50 / p99 / max", "%s / %s / %s  (final turn sent → triage_completed on the bus)", fmtDuration(r.P50), fmtDuration(r.P99), fmtDuration(r.Max))
 	}
 }
 

@@ -25,10 +25,10 @@ const maxTurns = 20
 
 func line(i int) string { return conversation[min(i, len(conversation)-1)] }
 
-// ThroughputReport is the background analysis end to end: Cases cases are
+// E2EReport is the e2e mode, the background analysis end to end: Cases cases are
 // brought to their last turn, then each final /continue is timed to the
 // triage_completed event on the bus.
-type ThroughputReport struct {
+type E2EReport struct {
 	Cases       int `json:"cases"`
 	Turns       int `json:"turns"` // per case, the final one included
 	Concurrency int `json:"concurrency"`
@@ -49,7 +49,7 @@ type tracked struct {
 	completed time.Duration // its triage_completed, likewise; 0: never
 }
 
-func (s *session) throughput(ctx context.Context) (*ThroughputReport, error) {
+func (s *session) throughput(ctx context.Context) (*E2EReport, error) {
 	turns, err := s.probeTurns(ctx)
 	if err != nil {
 		return nil, err
@@ -170,8 +170,8 @@ func (it *tracked) await(base time.Time) {
 	}
 }
 
-func (s *session) throughputReport(items []*tracked, turns int) *ThroughputReport {
-	r := &ThroughputReport{Cases: len(items), Turns: turns, Concurrency: s.cfg.Concurrency}
+func (s *session) throughputReport(items []*tracked, turns int) *E2EReport {
+	r := &E2EReport{Cases: len(items), Turns: turns, Concurrency: s.cfg.Concurrency}
 	var lat []time.Duration
 	var first, last time.Duration = -1, 0
 	for _, it := range items {
