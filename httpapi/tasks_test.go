@@ -106,12 +106,14 @@ func (f *fixture) queueAction(admin, queue, action string) {
 	}
 }
 
-// pausePropagation is how long a pause takes, at most in practice, to
-// reach the workers. The API's 204 means the pause is committed; workers
-// learn of it from River's notification, which the SQLite driver polls for
-// every 50 ms, and nothing in the API shows when they have. Waiting ten
-// poll intervals is a precondition for the tests below, not an assertion.
-const pausePropagation = 500 * time.Millisecond
+// pausePropagation is how long a pause takes, at most, to reach the
+// workers. The API's 204 means the pause is committed; River hands it to
+// this process's producers at once, but a producer busy starting up learns
+// of it only at its next queue poll (every 2 s), and nothing in the API
+// shows when it has. Waiting past one poll is a precondition for the tests
+// below, not an assertion (500 ms was seen to fall short on a loaded CI
+// machine).
+const pausePropagation = 2500 * time.Millisecond
 
 // pauseAnalysis pauses the analysis queue through the API and gives the
 // workers time to hear of it.
