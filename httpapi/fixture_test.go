@@ -184,6 +184,12 @@ func (f *fixture) call(method, path, token string, body any, out any) *http.Resp
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	return f.send(req, out)
+}
+
+// send does req and decodes a non-empty answer into out (when not nil).
+func (f *fixture) send(req *http.Request, out any) *http.Response {
+	f.t.Helper()
 	resp, err := f.srv.Client().Do(req)
 	require.NoError(f.t, err)
 	defer resp.Body.Close()

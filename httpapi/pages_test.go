@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -34,15 +33,7 @@ func (f *fixture) post(path, token string, header http.Header, body string, out 
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := f.srv.Client().Do(req)
-	require.NoError(f.t, err)
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	require.NoError(f.t, err)
-	if out != nil && len(raw) > 0 {
-		require.NoError(f.t, json.Unmarshal(raw, out), "body: %s", raw)
-	}
-	return resp
+	return f.send(req, out)
 }
 
 // TestIntakeOff is a deployment with public intake off, not in dev mode,

@@ -76,18 +76,7 @@ func TestStemJoinsInflections(t *testing.T) {
 // BenchmarkEstimateArea is the model's share of a turn: the whole
 // ten-message conversation re-read.
 func BenchmarkEstimateArea(b *testing.B) {
-	client := []string{
-		"Minha empresa entrou em recuperação judicial e há várias partes envolvidas: bancos, fornecedores e sócios.",
-		"O pedido foi feito em 10/01/2024 em Belo Horizonte e precisamos de uma liminar urgente.",
-		"Temos o contrato social, balanços e os contratos com os credores.",
-		"As dívidas somam R$ 2.500.000,00.",
-		"Já tentamos negociar com os credores sem sucesso.",
-		"Queremos aprovar o plano de recuperação.",
-		"Não sei.",
-		"A sede fica em Belo Horizonte, MG.",
-		"Não tenho mais detalhes.",
-		"Foi isso.",
-	}
+	client := benchConversation
 	m := defaultModel()
 	b.ReportAllocs()
 	for b.Loop() {
